@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LettresConfig(AppConfig):
+    name = "lettres"
+    verbose_name = "lettres de mission"

@@ -1,0 +1,82 @@
+"""Écritures du domaine des comptes : une fonction par action, une transaction chacune."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rupn.comptes.models import Invitation, Role, Utilisateur
+
+
+@transaction.atomic
+def invitation_envoyer(*, formulaire, invite_par, url_absolue):
+    """Enregistre l'invitation validée par `formulaire` et envoie le lien par courriel."""
+    invitation = formulaire.save(commit=False)
+    invitation.invite_par = invite_par
+    if invitation.type_role in Role.TYPES_ETABLISSEMENT:
+        invitation.academie = invitation.etablissement.academie
+    invitation.full_clean()
+    invitation.save()
+    formulaire.save_m2m()
+    contexte = {
+        "invitation": invitation,
+        "lien": url_absolue(invitation.get_absolute_url()),
+    }
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[{settings.RUPN_NOM_SERVICE}] Invitation : {invitation.get_type_role_display()}",
+            message=render_to_string("comptes/email/invitation.txt", contexte),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accepter(
+    *, invitation, utilisateur=None, first_name="", last_name="", password=None
+):
+    """Crée le compte s'il n'existe pas (adresse vérifiée par le lien reçu) et le rôle proposé."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.est_utilisable:
+        raise ValidationError(
+            f"Cette invitation est {invitation.statut} : demandez-en une nouvelle."
+        )
+    if utilisateur is None:
+        utilisateur = Utilisateur.objects.create_user(
+            invitation.email, password, first_name=first_name, last_name=last_name
+        )
+    elif utilisateur.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            "Cette invitation a été envoyée à une autre adresse électronique."
+        )
+    EmailAddress.objects.update_or_create(
+        user=utilisateur,
+        email=invitation.email,
+        defaults={"verified": True, "primary": True},
+    )
+    role = Role(
+        utilisateur=utilisateur,
+        type=invitation.type_role,
+        etablissement=invitation.etablissement,
+        academie=invitation.academie,
+    )
+    role.full_clean()
+    role.save()
+    role.departements.set(invitation.departements.all())
+    invitation.acceptee_le = timezone.now()
+    invitation.role = role
+    invitation.save(update_fields=["acceptee_le", "role"])
+    return utilisateur
+
+
+@transaction.atomic
+def invitation_annuler(*, invitation):
+    if not invitation.est_utilisable:
+        raise ValidationError(f"Cette invitation est déjà {invitation.statut}.")
+    invitation.annulee_le = timezone.now()
+    invitation.save(update_fields=["annulee_le"])

@@ -1,0 +1,37 @@
+"""Le menu principal de chaque rôle : (libellé, nom d'URL)."""
+
+from django.urls import reverse
+
+from rupn.comptes.models import Role
+
+_MENUS = {
+    Role.Type.NATIONAL: [
+        ("Accueil", "accueil"),
+        ("Établissements", "territoires:etablissement_liste"),
+    ],
+    Role.Type.DANE: [
+        ("Accueil", "accueil"),
+        ("Établissements", "territoires:etablissement_liste"),
+        ("Import de l'annuaire", "territoires:import_liste"),
+        ("Invitations", "comptes:invitation_liste"),
+    ],
+    Role.Type.CORRESPONDANT: [
+        ("Accueil", "accueil"),
+        ("Établissements", "territoires:etablissement_liste"),
+    ],
+    Role.Type.CHEF: [
+        ("Accueil", "accueil"),
+        ("Invitations", "comptes:invitation_liste"),
+    ],
+    Role.Type.ADJOINT: [
+        ("Accueil", "accueil"),
+        ("Invitations", "comptes:invitation_liste"),
+    ],
+    Role.Type.RUPN: [("Accueil", "accueil")],
+}
+
+
+def menu_pour(role):
+    if role is None:
+        return [("Accueil", reverse("accueil"))]
+    return [(libelle, reverse(nom)) for libelle, nom in _MENUS[role.type]]

@@ -1,0 +1,23 @@
+"""Développement et démonstration : SQLite, courriels affichés dans la console."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-seulement-pas-secret-" + "x" * 40)
+
+from rupn.settings.base import *  # noqa: E402,F403
+from rupn.env import env_bool  # noqa: E402
+
+DEBUG = True
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}  # noqa: F405
+# Les comptes de démonstration se connectent sans application d'authentification ;
+# RUPN_MFA_OBLIGATOIRE=true rétablit l'exigence de production.
+RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", False)

@@ -1,0 +1,78 @@
+from django import forms
+from django.db.models import Q
+
+from rupn.territoires.models import Bassin, Departement, Etablissement
+
+
+class EtablissementFiltreForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher", required=False, help_text="Nom, UAI ou commune"
+    )
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=Departement.objects.none(), required=False
+    )
+    bassin = forms.ModelChoiceField(
+        label="Bassin de formation", queryset=Bassin.objects.none(), required=False
+    )
+    type = forms.ChoiceField(
+        label="Type",
+        choices=[("", "Tous")] + Etablissement.Type.choices,
+        required=False,
+    )
+    secteur = forms.ChoiceField(
+        label="Secteur",
+        choices=[("", "Tous")] + Etablissement.Secteur.choices,
+        required=False,
+    )
+    etat = forms.ChoiceField(
+        label="État",
+        choices=[("ouverts", "Ouverts"), ("fermes", "Fermés"), ("tous", "Tous")],
+        required=False,
+    )
+
+    def __init__(self, *args, etablissements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].queryset = Departement.objects.filter(
+            pk__in=etablissements.values("departement_id")
+        )
+        self.fields["bassin"].queryset = Bassin.objects.filter(
+            pk__in=etablissements.values("bassin_id")
+        )
+
+    def filtrer(self, etablissements):
+        if not self.is_valid():
+            return etablissements.ouverts()
+        donnees = self.cleaned_data
+        etat = donnees.get("etat") or "ouverts"
+        if etat != "tous":
+            etablissements = etablissements.filter(ouvert=etat == "ouverts")
+        for champ in ("departement", "bassin", "type", "secteur"):
+            if donnees.get(champ):
+                etablissements = etablissements.filter(**{champ: donnees[champ]})
+        if recherche := donnees.get("q", "").strip():
+            etablissements = etablissements.filter(
+                Q(nom__icontains=recherche)
+                | Q(uai__iexact=recherche)
+                | Q(commune__icontains=recherche)
+            )
+        return etablissements
+
+
+class ImportAnnuaireForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier de l'annuaire de l'éducation",
+        help_text="Format CSV séparé par des points-virgules, tel que publié sur data.education.gouv.fr "
+        "(jeu fr-en-annuaire-education). Taille maximale : 20 Mo.",
+    )
+
+    def clean_fichier(self):
+        from django.conf import settings
+
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > settings.RUPN_IMPORT_TAILLE_MAX:
+            raise forms.ValidationError(
+                "Ce fichier est trop volumineux (20 Mo au plus)."
+            )
+        if not fichier.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Déposez un fichier CSV (extension .csv).")
+        return fichier

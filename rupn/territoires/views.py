@@ -1,0 +1,175 @@
+import hashlib
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from rupn.comptes.acces import ROLES_ACADEMIQUES, role_requis
+from rupn.comptes.models import Role
+from rupn.territoires.annuaire import (
+    AnnuaireInvalide,
+    import_abandonner,
+    importer_annuaire,
+)
+from rupn.territoires.forms import EtablissementFiltreForm, ImportAnnuaireForm
+from rupn.territoires.models import Etablissement, ImportAnnuaire
+from rupn.territoires.resources import EtablissementExportResource
+
+FORMATS_EXPORT = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+}
+
+
+def _etablissements_filtres(request):
+    etablissements = Etablissement.objects.visible_to(request.user)
+    formulaire = EtablissementFiltreForm(
+        request.GET or None, etablissements=etablissements
+    )
+    return formulaire, formulaire.filtrer(etablissements).avec_donnees_liste()
+
+
+@role_requis(*ROLES_ACADEMIQUES)
+def etablissement_liste(request):
+    formulaire, etablissements = _etablissements_filtres(request)
+    page = Paginator(etablissements, 50).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "territoires/etablissement_liste.html",
+        {"form": formulaire, "page": page, "parametres": parametres.urlencode()},
+    )
+
+
+@role_requis(*ROLES_ACADEMIQUES)
+def etablissement_export(request, format):
+    if format not in FORMATS_EXPORT:
+        return HttpResponse("Format inconnu : choisissez csv ou xlsx.", status=404)
+    _, etablissements = _etablissements_filtres(request)
+    donnees = EtablissementExportResource().export(etablissements)
+    type_mime, extension = FORMATS_EXPORT[format]
+    contenu = donnees.csv if format == "csv" else donnees.xlsx
+    if format == "csv":
+        contenu = (
+            "\ufeff" + contenu
+        )  # le BOM fait ouvrir le fichier en UTF-8 par les tableurs
+    reponse = HttpResponse(contenu, content_type=type_mime)
+    nom = f"etablissements-{timezone.localdate():%Y-%m-%d}.{extension}"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+def etablissement_detail(request, uuid):
+    etablissement = get_object_or_404(
+        Etablissement.objects.visible_to(request.user)
+        .avec_donnees_liste()
+        .select_related("etablissement_mere"),
+        uuid=uuid,
+    )
+    return render(
+        request,
+        "territoires/etablissement_detail.html",
+        {
+            "etablissement": etablissement,
+            "sections": etablissement.sections.all(),
+            "responsables": Role.objects.valides()
+            .filter(etablissement=etablissement)
+            .select_related("utilisateur")
+            .order_by("type"),
+        },
+    )
+
+
+def _imports_visibles(request):
+    return ImportAnnuaire.objects.filter(
+        academie_id=request.user.role_actif.academie_id
+    )
+
+
+@role_requis(Role.Type.DANE)
+def import_liste(request):
+    formulaire = ImportAnnuaireForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and formulaire.is_valid():
+        fichier = formulaire.cleaned_data["fichier"]
+        contenu = fichier.read()
+        academie = request.user.role_actif.academie
+        try:
+            bilan = importer_annuaire(contenu, academie, simulation=True)
+        except AnnuaireInvalide as erreur:
+            formulaire.add_error("fichier", str(erreur))
+        else:
+            with transaction.atomic():
+                depot = ImportAnnuaire(
+                    academie=academie,
+                    nom_fichier=fichier.name[:255],
+                    empreinte=hashlib.sha256(contenu).hexdigest(),
+                    auteur=request.user,
+                    bilan=bilan.en_dict(),
+                )
+                fichier.seek(0)
+                depot.fichier.save(fichier.name, fichier, save=False)
+                depot.save()
+            return redirect("territoires:import_apercu", uuid=depot.uuid)
+    return render(
+        request,
+        "territoires/import_liste.html",
+        {
+            "form": formulaire,
+            "imports": _imports_visibles(request).select_related("auteur")[:20],
+        },
+    )
+
+
+@role_requis(Role.Type.DANE)
+def import_apercu(request, uuid):
+    depot = get_object_or_404(
+        _imports_visibles(request).select_related("auteur"), uuid=uuid
+    )
+    return render(
+        request,
+        "territoires/import_apercu.html",
+        {"depot": depot, "bilan": depot.bilan},
+    )
+
+
+@require_POST
+@role_requis(Role.Type.DANE)
+def import_confirmer(request, uuid):
+    depot = get_object_or_404(_imports_visibles(request), uuid=uuid)
+    if depot.statut != ImportAnnuaire.Statut.APERCU:
+        messages.error(
+            request, f"Cet import est déjà {depot.get_statut_display().lower()}."
+        )
+        return redirect("territoires:import_apercu", uuid=depot.uuid)
+    with depot.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    try:
+        bilan = importer_annuaire(
+            contenu, depot.academie, simulation=False, depot=depot
+        )
+    except AnnuaireInvalide as erreur:
+        messages.error(
+            request, f"L'import n'a pas été fait, rien n'a été modifié : {erreur}"
+        )
+        return redirect("territoires:import_apercu", uuid=depot.uuid)
+    messages.success(request, f"Import terminé : {bilan.resume()}.")
+    return redirect("territoires:import_apercu", uuid=depot.uuid)
+
+
+@require_POST
+@role_requis(Role.Type.DANE)
+def import_abandonner(request, uuid):
+    depot = get_object_or_404(
+        _imports_visibles(request), uuid=uuid, statut=ImportAnnuaire.Statut.APERCU
+    )
+    import_abandonner(depot=depot)
+    messages.info(request, "Import abandonné : aucun établissement n'a été modifié.")
+    return redirect("territoires:import_liste")

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from rupn import views
+
+handler403 = "rupn.views.erreur_403"
+handler404 = "rupn.views.erreur_404"
+handler500 = "rupn.views.erreur_500"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
+    path(
+        "donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"
+    ),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("plan-du-site/", views.plan_du_site, name="plan_du_site"),
+    path("comptes/", include("allauth.urls")),
+    path("", include("rupn.comptes.urls")),
+    path("", include("rupn.territoires.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
