@@ -11,9 +11,7 @@ _FAUX = {"0", "false", "no", "off", "non", "faux", ""}
 def env_str(nom, defaut=None):
     valeur = os.environ.get(nom, defaut)
     if valeur is None:
-        raise ImproperlyConfigured(
-            f"La variable d'environnement {nom} est obligatoire."
-        )
+        raise ImproperlyConfigured(f"La variable d'environnement {nom} est obligatoire.")
     return valeur
 
 
@@ -35,14 +33,8 @@ def env_int(nom, defaut):
     try:
         return int(valeur)
     except ValueError:
-        raise ImproperlyConfigured(
-            f"{nom} doit être un nombre entier, pas « {valeur} »."
-        ) from None
+        raise ImproperlyConfigured(f"{nom} doit être un nombre entier, pas « {valeur} ».") from None
 
 
 def env_list(nom, defaut=""):
-    return [
-        element.strip()
-        for element in os.environ.get(nom, defaut).split(",")
-        if element.strip()
-    ]
+    return [element.strip() for element in os.environ.get(nom, defaut).split(",") if element.strip()]

@@ -11,9 +11,7 @@ handler500 = "rupn.views.erreur_500"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
-    path(
-        "donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"
-    ),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("plan-du-site/", views.plan_du_site, name="plan_du_site"),
     path("comptes/", include("allauth.urls")),

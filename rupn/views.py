@@ -22,12 +22,8 @@ def _page_publique(gabarit, titre):
 
 
 mentions_legales = _page_publique("pages/mentions-legales.html", "Mentions légales")
-donnees_personnelles = _page_publique(
-    "pages/donnees-personnelles.html", "Données personnelles"
-)
-accessibilite = _page_publique(
-    "pages/accessibilite.html", "Déclaration d'accessibilité"
-)
+donnees_personnelles = _page_publique("pages/donnees-personnelles.html", "Données personnelles")
+accessibilite = _page_publique("pages/accessibilite.html", "Déclaration d'accessibilité")
 
 
 @login_not_required

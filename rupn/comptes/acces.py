@@ -15,9 +15,7 @@ def role_requis(*types):
         def enveloppe(request, *args, **kwargs):
             role = getattr(request.user, "role_actif", None)
             if role is None or role.type not in types:
-                raise PermissionDenied(
-                    "Votre rôle actuel ne donne pas accès à cette page."
-                )
+                raise PermissionDenied("Votre rôle actuel ne donne pas accès à cette page.")
             return vue(request, *args, **kwargs)
 
         return enveloppe

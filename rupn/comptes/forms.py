@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from rupn.comptes.models import Invitation, Role
+from rupn.formulaires import FormulaireDsfr, FormulaireModeleDsfr
 from rupn.territoires.models import Academie, Departement, Etablissement
 
 # Les rôles que chaque rôle actif peut proposer dans une invitation.
@@ -19,7 +20,7 @@ ROLES_INVITABLES = {
 }
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(FormulaireModeleDsfr):
     class Meta:
         model = Invitation
         fields = [
@@ -38,22 +39,14 @@ class InvitationForm(forms.ModelForm):
         self.role_actif = user.role_actif
         types = ROLES_INVITABLES[self.role_actif.type]
         self.fields["type_role"].choices = [(t.value, t.label) for t in types]
-        self.fields["etablissement"].queryset = Etablissement.objects.visible_to(
-            user
-        ).ouverts()
-        self.fields["etablissement"].label_from_instance = lambda e: (
-            f"{e.nom} — {e.commune} ({e.uai})"
-        )
+        self.fields["etablissement"].queryset = Etablissement.objects.visible_to(user).ouverts()
+        self.fields["etablissement"].label_from_instance = lambda e: f"{e.nom} — {e.commune} ({e.uai})"
         if self.role_actif.est_national:
             self.fields["academie"].queryset = Academie.objects.all()
             self.fields["departements"].queryset = Departement.objects.all()
         else:
-            self.fields["academie"].queryset = Academie.objects.filter(
-                pk=self.role_actif.academie_id
-            )
-            self.fields["departements"].queryset = Departement.objects.filter(
-                academie_id=self.role_actif.academie_id
-            )
+            self.fields["academie"].queryset = Academie.objects.filter(pk=self.role_actif.academie_id)
+            self.fields["departements"].queryset = Departement.objects.filter(academie_id=self.role_actif.academie_id)
         if self.role_actif.est_direction:
             # Un chef d'établissement n'invite que dans son établissement.
             for nom in ("etablissement", "academie", "departements"):
@@ -69,19 +62,15 @@ class InvitationForm(forms.ModelForm):
             donnees["etablissement"] = self.role_actif.etablissement
             self.instance.etablissement = self.role_actif.etablissement
         if type_role in Role.TYPES_ETABLISSEMENT and not donnees.get("etablissement"):
-            self.add_error(
-                "etablissement", "Choisissez l'établissement où ce rôle s'exercera."
-            )
-        if type_role in (Role.Type.DANE, Role.Type.CORRESPONDANT) and not donnees.get(
-            "academie"
-        ):
+            self.add_error("etablissement", "Choisissez l'établissement où ce rôle s'exercera.")
+        if type_role in (Role.Type.DANE, Role.Type.CORRESPONDANT) and not donnees.get("academie"):
             self.add_error("academie", "Choisissez l'académie où ce rôle s'exercera.")
         if type_role == Role.Type.CORRESPONDANT and not donnees.get("departements"):
             self.add_error("departements", "Choisissez au moins un département.")
         return donnees
 
 
-class AcceptationInvitationForm(forms.Form):
+class AcceptationInvitationForm(FormulaireDsfr):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     password1 = forms.CharField(
@@ -102,9 +91,7 @@ class AcceptationInvitationForm(forms.Form):
         donnees = super().clean()
         mot_de_passe = donnees.get("password1")
         if mot_de_passe and mot_de_passe != donnees.get("password2"):
-            self.add_error(
-                "password2", "Les deux mots de passe ne sont pas identiques."
-            )
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
         elif mot_de_passe:
             from rupn.comptes.models import Utilisateur
 

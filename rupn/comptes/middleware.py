@@ -40,15 +40,10 @@ class DoubleAuthentificationObligatoireMiddleware:
         exposee = (
             user.is_staff
             or user.is_superuser
-            or any(
-                role.type in (Role.Type.DANE, Role.Type.NATIONAL)
-                for role in user.roles_valides
-            )
+            or any(role.type in (Role.Type.DANE, Role.Type.NATIONAL) for role in user.roles_valides)
         )
         if not exposee:
             return False
         from allauth.mfa.models import Authenticator
 
-        return not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -70,9 +70,7 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour)
 
     def pour_affichage(self):
-        return self.select_related("etablissement", "academie").prefetch_related(
-            "departements"
-        )
+        return self.select_related("etablissement", "academie").prefetch_related("departements")
 
 
 class Role(models.Model):
@@ -91,9 +89,7 @@ class Role(models.Model):
     TYPES_ACADEMIQUES = {Type.DANE, Type.CORRESPONDANT, Type.NATIONAL}
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    utilisateur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
-    )
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     type = models.CharField("rôle", max_length=15, choices=Type.choices)
     etablissement = models.ForeignKey(
         Etablissement,
@@ -102,12 +98,8 @@ class Role(models.Model):
         blank=True,
         related_name="roles",
     )
-    academie = models.ForeignKey(
-        Academie, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
-    )
-    departements = models.ManyToManyField(
-        Departement, blank=True, related_name="correspondants"
-    )
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, null=True, blank=True, related_name="roles")
+    departements = models.ManyToManyField(Departement, blank=True, related_name="correspondants")
     debut = models.DateField("valable du", default=timezone.localdate)
     fin = models.DateField("valable jusqu'au", null=True, blank=True)
 
@@ -143,9 +135,7 @@ class Role(models.Model):
         if self.type in self.TYPES_ETABLISSEMENT:
             return str(self.etablissement)
         if self.type == self.Type.CORRESPONDANT:
-            return ", ".join(d.nom for d in self.departements.all()) or str(
-                self.academie
-            )
+            return ", ".join(d.nom for d in self.departements.all()) or str(self.academie)
         if self.est_national:
             return "toutes les académies"
         return str(self.academie)
@@ -163,17 +153,11 @@ class Role(models.Model):
     def clean(self):
         if self.type in self.TYPES_ETABLISSEMENT:
             if not self.etablissement_id:
-                raise ValidationError(
-                    {
-                        "etablissement": "Ce rôle s'exerce dans un établissement : choisissez-le."
-                    }
-                )
+                raise ValidationError({"etablissement": "Ce rôle s'exerce dans un établissement : choisissez-le."})
             self.academie_id = self.etablissement.academie_id
         elif self.type in (self.Type.DANE, self.Type.CORRESPONDANT):
             if not self.academie_id:
-                raise ValidationError(
-                    {"academie": "Ce rôle s'exerce dans une académie : choisissez-la."}
-                )
+                raise ValidationError({"academie": "Ce rôle s'exerce dans une académie : choisissez-la."})
             self.etablissement = None
         else:
             self.etablissement = None
@@ -221,16 +205,10 @@ class Invitation(models.Model):
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)
     type_role = models.CharField("rôle", max_length=15, choices=Role.Type.choices)
-    etablissement = models.ForeignKey(
-        Etablissement, on_delete=models.CASCADE, null=True, blank=True
-    )
-    academie = models.ForeignKey(
-        Academie, on_delete=models.CASCADE, null=True, blank=True
-    )
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, null=True, blank=True)
+    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, null=True, blank=True)
     departements = models.ManyToManyField(Departement, blank=True)
-    invite_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    invite_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("envoyée le", auto_now_add=True)
     expire_le = models.DateTimeField("expire le", default=_expiration)
     acceptee_le = models.DateTimeField("acceptée le", null=True, blank=True)

@@ -37,23 +37,17 @@ def invitation_envoyer(*, formulaire, invite_par, url_absolue):
 
 
 @transaction.atomic
-def invitation_accepter(
-    *, invitation, utilisateur=None, first_name="", last_name="", password=None
-):
+def invitation_accepter(*, invitation, utilisateur=None, first_name="", last_name="", password=None):
     """Crée le compte s'il n'existe pas (adresse vérifiée par le lien reçu) et le rôle proposé."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.est_utilisable:
-        raise ValidationError(
-            f"Cette invitation est {invitation.statut} : demandez-en une nouvelle."
-        )
+        raise ValidationError(f"Cette invitation est {invitation.statut} : demandez-en une nouvelle.")
     if utilisateur is None:
         utilisateur = Utilisateur.objects.create_user(
             invitation.email, password, first_name=first_name, last_name=last_name
         )
     elif utilisateur.email.lower() != invitation.email.lower():
-        raise ValidationError(
-            "Cette invitation a été envoyée à une autre adresse électronique."
-        )
+        raise ValidationError("Cette invitation a été envoyée à une autre adresse électronique.")
     EmailAddress.objects.update_or_create(
         user=utilisateur,
         email=invitation.email,

@@ -13,7 +13,5 @@ urlpatterns = [
         views.invitation_annuler,
         name="invitation_annuler",
     ),
-    path(
-        "invitation/<str:jeton>/", views.invitation_accepter, name="invitation_accepter"
-    ),
+    path("invitation/<str:jeton>/", views.invitation_accepter, name="invitation_accepter"),
 ]

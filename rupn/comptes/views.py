@@ -1,4 +1,5 @@
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from rupn.comptes import services
 from rupn.comptes.acces import role_requis
 from rupn.comptes.forms import AcceptationInvitationForm, InvitationForm
 from rupn.comptes.middleware import CLE_SESSION_ROLE
-from rupn.comptes.models import Invitation, Role
+from rupn.comptes.models import Invitation, Role, Utilisateur
 
 ROLES_QUI_INVITENT = (
     Role.Type.NATIONAL,
@@ -26,11 +27,7 @@ ROLES_QUI_INVITENT = (
 def role_choisir(request):
     """Change le rôle actif parmi les rôles valides de la personne."""
     choisi = next(
-        (
-            r
-            for r in request.user.roles_valides
-            if str(r.uuid) == request.POST.get("role")
-        ),
+        (r for r in request.user.roles_valides if str(r.uuid) == request.POST.get("role")),
         None,
     )
     if choisi is None:
@@ -38,20 +35,18 @@ def role_choisir(request):
     request.session[CLE_SESSION_ROLE] = str(choisi.uuid)
     messages.success(request, f"Vous agissez maintenant en tant que {choisi}.")
     suivante = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        suivante, {request.get_host()}, request.is_secure()
-    ):
+    if not url_has_allowed_host_and_scheme(suivante, {request.get_host()}, request.is_secure()):
         suivante = reverse("accueil")
     return redirect(suivante)
 
 
 @role_requis(*ROLES_QUI_INVITENT)
 def invitation_liste(request):
-    invitations = Invitation.objects.visible_to(request.user).select_related(
-        "etablissement", "academie", "invite_par"
-    )
+    invitations = Invitation.objects.visible_to(request.user).select_related("etablissement", "academie", "invite_par")
     return render(
-        request, "comptes/invitation_liste.html", {"invitations": invitations[:200]}
+        request,
+        "comptes/invitation_liste.html",
+        {"invitations": invitations[:200], "duree_validite": settings.RUPN_INVITATION_JOURS},
     )
 
 
@@ -72,9 +67,7 @@ def invitation_creer(request):
 @require_POST
 @role_requis(*ROLES_QUI_INVITENT)
 def invitation_annuler(request, uuid):
-    invitation = get_object_or_404(
-        Invitation.objects.visible_to(request.user), uuid=uuid
-    )
+    invitation = get_object_or_404(Invitation.objects.visible_to(request.user), uuid=uuid)
     try:
         services.invitation_annuler(invitation=invitation)
         messages.success(request, f"L'invitation de {invitation.email} est annulée.")
@@ -85,9 +78,7 @@ def invitation_annuler(request, uuid):
 
 @login_not_required
 def invitation_accepter(request, jeton):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("etablissement", "academie"), jeton=jeton
-    )
+    invitation = get_object_or_404(Invitation.objects.select_related("etablissement", "academie"), jeton=jeton)
     if not invitation.est_utilisable:
         return render(
             request,
@@ -95,31 +86,19 @@ def invitation_accepter(request, jeton):
             {"invitation": invitation},
             status=410,
         )
-    compte_existant = (
-        invitation.email.lower() == request.user.email.lower()
-        if request.user.is_authenticated
-        else False
-    )
-    from rupn.comptes.models import Utilisateur
-
+    compte_existant = invitation.email.lower() == request.user.email.lower() if request.user.is_authenticated else False
     deja_inscrit = Utilisateur.objects.filter(email__iexact=invitation.email).exists()
     if deja_inscrit and not compte_existant:
         messages.info(
             request,
             "Vous avez déjà un compte : connectez-vous pour accepter ce nouveau rôle.",
         )
-        return redirect(
-            f"{reverse('account_login')}?next={invitation.get_absolute_url()}"
-        )
+        return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
     formulaire = None
     if compte_existant:
         if request.method == "POST":
-            services.invitation_accepter(
-                invitation=invitation, utilisateur=request.user
-            )
-            messages.success(
-                request, f"Rôle ajouté : {invitation.get_type_role_display()}."
-            )
+            services.invitation_accepter(invitation=invitation, utilisateur=request.user)
+            messages.success(request, f"Rôle ajouté : {invitation.get_type_role_display()}.")
             return redirect("accueil")
     else:
         formulaire = AcceptationInvitationForm(

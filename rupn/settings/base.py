@@ -19,9 +19,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Nom du service affiché dans l'en-tête DSFR.
 RUPN_NOM_SERVICE = env_str("RUPN_NOM_SERVICE", "RUPN")
-RUPN_SOUS_TITRE = env_str(
-    "RUPN_SOUS_TITRE", "Référents pour les ressources et usages pédagogiques numériques"
-)
+RUPN_SOUS_TITRE = env_str("RUPN_SOUS_TITRE", "Référents pour les ressources et usages pédagogiques numériques")
 # Double authentification exigée des personnels DANE et des administrateurs.
 RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", True)
 # Durée de validité d'une invitation, en jours.
@@ -113,9 +111,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -151,9 +147,7 @@ DJANGO_ADMIN_FORCE_ALLAUTH = True
 # ProConnect : proposé quand l'identifiant client est configuré.
 PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_SECRET = env_str("PROCONNECT_SECRET", "")
-PROCONNECT_SERVER_URL = env_str(
-    "PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2"
-)
+PROCONNECT_SERVER_URL = env_str("PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2")
 SOCIALACCOUNT_PROVIDERS = {
     "proconnect": {
         "APPS": (
@@ -236,3 +230,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# django-dsfr : signaler les champs facultatifs plutôt que les obligatoires (recommandation DSFR).
+DSFR_MARK_OPTIONAL_FIELDS = True

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-seulement-pas-secret-" + "x" * 40)
 
-from rupn.settings.base import *  # noqa: E402,F403
 from rupn.env import env_bool  # noqa: E402
+from rupn.settings.base import *  # noqa: E402,F403
 
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
@@ -15,9 +15,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-STORAGES["staticfiles"] = {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Les comptes de démonstration se connectent sans application d'authentification ;
 # RUPN_MFA_OBLIGATOIRE=true rétablit l'exigence de production.
 RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", False)
+WHITENOISE_AUTOREFRESH = True

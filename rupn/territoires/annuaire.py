@@ -61,13 +61,12 @@ MINISTERE_EDUCATION = "MINISTERE DE L'EDUCATION NATIONALE"
 # Codes « contrat d'association » (toutes classes, partie des classes) de l'annuaire.
 CODES_CONTRAT_ASSOCIATION = {"30", "31"}
 DATE_FICTIVE = datetime.date(2099, 1, 1)
+COLONNES_INCORRECTES = "__colonnes_incorrectes__"
 
 
 def normaliser(texte):
     """Minuscules sans accents, espaces et tirets remplacés par « _ »."""
-    sans_accents = (
-        unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    )
+    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
     return "_".join(sans_accents.strip().lower().replace("-", " ").split())
 
 
@@ -114,10 +113,7 @@ def lire_lignes(contenu: bytes):
     separateur = ";" if premiere_ligne.count(";") >= premiere_ligne.count(",") else ","
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
     try:
-        entetes = [
-            ALIAS_COLONNES.get(normaliser(nom), normaliser(nom))
-            for nom in next(lecteur)
-        ]
+        entetes = [ALIAS_COLONNES.get(normaliser(nom), normaliser(nom)) for nom in next(lecteur)]
     except StopIteration:
         raise AnnuaireInvalide("Le fichier est vide.") from None
     manquantes = [nom for nom in COLONNES_OBLIGATOIRES if nom not in entetes]
@@ -128,8 +124,12 @@ def lire_lignes(contenu: bytes):
             + ". Téléchargez le fichier CSV du jeu « fr-en-annuaire-education »."
         )
     for numero, valeurs in enumerate(lecteur, start=2):
-        if any(valeurs):
-            yield numero, dict(zip(entetes, (v.strip() for v in valeurs)))
+        if not any(valeurs):
+            continue
+        if len(valeurs) != len(entetes):
+            yield numero, {COLONNES_INCORRECTES: f"{len(valeurs)} colonnes au lieu de {len(entetes)}"}
+            continue
+        yield numero, dict(zip(entetes, (v.strip() for v in valeurs), strict=True))
 
 
 def motif_hors_perimetre(ligne, academie):
@@ -140,12 +140,11 @@ def motif_hors_perimetre(ligne, academie):
     if type_etablissement not in TYPES_SECONDAIRES:
         return f"type {ligne.get('type_etablissement') or 'non renseigné'} (hors second degré)"
     ministere = ligne.get("ministere_tutelle", "").upper()
-    if (
-        ministere
-        and ministere != MINISTERE_EDUCATION
-        or ligne.get("lycee_agricole") == "1"
-    ):
-        return f"autre ministère de tutelle ({ministere.lower() or 'agriculture'})"
+    if ministere and ministere != MINISTERE_EDUCATION:
+        return f"autre ministère de tutelle ({ministere.lower()})"
+    if not ministere and ligne.get("lycee_agricole") == "1":
+        # Exports sans colonne de tutelle : l'indicateur « lycée agricole » en tient lieu.
+        return "lycée agricole (ministère de l'agriculture)"
     statut = normaliser(ligne.get("statut_public_prive", ""))
     if statut == "public":
         return None
@@ -199,9 +198,7 @@ def convertir(ligne, academie):
         "type_rattachement": ligne.get("type_rattachement_etablissement_mere", ""),
         "ouvert": "1" if ouvert else "0",
         "date_ouverture": lire_date(ligne.get("date_ouverture", "")),
-        "date_fermeture": None
-        if ouvert
-        else (lire_date(ligne.get("date_fermeture", "")) or timezone.localdate()),
+        "date_fermeture": None if ouvert else (lire_date(ligne.get("date_fermeture", "")) or timezone.localdate()),
         "date_maj_annuaire": lire_date(ligne.get("date_maj_ligne", "")),
     }
 
@@ -212,9 +209,7 @@ def _message(erreur):
     return str(erreur)
 
 
-def importer_annuaire(
-    contenu: bytes, academie, *, simulation, depot=None, progression=None
-):
+def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progression=None):
     """Importe le fichier pour l'académie ; rend le bilan. Lève AnnuaireInvalide sans rien écrire."""
     bilan = Bilan()
     retenues, numeros, meres, bassins_du_fichier = [], [], {}, {}
@@ -223,6 +218,10 @@ def importer_annuaire(
         bilan.lignes_lues += 1
         if progression and bilan.lignes_lues % 1000 == 0:
             progression("lecture", bilan.lignes_lues)
+        if COLONNES_INCORRECTES in ligne:
+            raison = f"ligne mal formée : {ligne[COLONNES_INCORRECTES]}"
+            bilan.rejetes.append({"ligne": numero, "uai": "", "nom": "", "raisons": [raison]})
+            continue
         motif = motif_hors_perimetre(ligne, academie)
         if motif:
             bilan.hors_perimetre[motif] += 1
@@ -235,10 +234,7 @@ def importer_annuaire(
         except ValidationError as erreur:
             raisons.append(_message(erreur))
         if uai in deja_vus:
-            if (
-                ligne.get("multi_uai") == "1"
-                or ligne.get("etablissement_multi_lignes") == "1"
-            ):
+            if ligne.get("multi_uai") == "1" or ligne.get("etablissement_multi_lignes") == "1":
                 # Un même établissement sur plusieurs sites : une ligne par site, un seul UAI.
                 bilan.sites_secondaires.append(
                     {
@@ -253,9 +249,7 @@ def importer_annuaire(
         if not nom:
             raisons.append("nom de l'établissement manquant")
         if raisons:
-            bilan.rejetes.append(
-                {"ligne": numero, "uai": uai, "nom": nom, "raisons": raisons}
-            )
+            bilan.rejetes.append({"ligne": numero, "uai": uai, "nom": nom, "raisons": raisons})
             continue
         deja_vus[uai] = numero
         if ligne.get("code_bassin_formation"):
@@ -274,17 +268,11 @@ def importer_annuaire(
 
     with transaction.atomic():
         bassins = _synchroniser_bassins(academie, bassins_du_fichier)
-        departements = {
-            d.code: d for d in Departement.objects.filter(academie=academie)
-        }
+        departements = {d.code: d for d in Departement.objects.filter(academie=academie)}
         resultat = _ecrire(retenues, academie, departements, bassins, progression)
         _classer_resultats(resultat, retenues, numeros, bilan)
         if resultat.has_errors():
-            erreur = (
-                resultat.base_errors[0].error
-                if resultat.base_errors
-                else resultat.row_errors()[0][1][0].error
-            )
+            erreur = resultat.base_errors[0].error if resultat.base_errors else resultat.row_errors()[0][1][0].error
             raise AnnuaireInvalide(f"erreur inattendue pendant l'écriture ({erreur}).")
         _rattacher_sections(meres)
         _fermer_absents(academie, deja_vus, bilan)
@@ -300,13 +288,9 @@ def importer_annuaire(
 
 def _synchroniser_bassins(academie, bassins_du_fichier):
     existants = {b.code: b for b in Bassin.objects.filter(code__in=bassins_du_fichier)}
-    autres = [
-        code for code, bassin in existants.items() if bassin.academie_id != academie.pk
-    ]
+    autres = [code for code, bassin in existants.items() if bassin.academie_id != academie.pk]
     if autres:
-        raise AnnuaireInvalide(
-            f"les bassins {', '.join(sorted(autres))} appartiennent à une autre académie."
-        )
+        raise AnnuaireInvalide(f"les bassins {', '.join(sorted(autres))} appartiennent à une autre académie.")
     nouveaux = [
         Bassin(code=code, libelle=libelle, academie=academie)
         for code, libelle in bassins_du_fichier.items()
@@ -326,9 +310,7 @@ def _ecrire(retenues, academie, departements, bassins, progression):
     donnees = tablib.Dataset(headers=CHAMPS_ANNUAIRE)
     for ligne in retenues:
         donnees.append([ligne[nom] for nom in CHAMPS_ANNUAIRE])
-    ressource = EtablissementAnnuaireResource(
-        academie=academie, departements=departements, bassins=bassins
-    )
+    ressource = EtablissementAnnuaireResource(academie=academie, departements=departements, bassins=bassins)
     if progression:
         progression("écriture", len(retenues))
     # La transaction est la nôtre (englobante) : la ressource n'en ouvre pas d'autre.
@@ -361,15 +343,9 @@ def _classer_resultats(resultat, retenues, numeros, bilan):
 
 def _rattacher_sections(meres):
     """Relie chaque section (SEP, SEGT) à son lycée, une fois tous les établissements écrits."""
-    ids = dict(
-        Etablissement.objects.filter(uai__in={*meres, *meres.values()}).values_list(
-            "uai", "pk"
-        )
-    )
+    ids = dict(Etablissement.objects.filter(uai__in={*meres, *meres.values()}).values_list("uai", "pk"))
     a_modifier = []
-    for section in Etablissement.objects.filter(uai__in=meres).only(
-        "pk", "uai", "etablissement_mere_id"
-    ):
+    for section in Etablissement.objects.filter(uai__in=meres).only("pk", "uai", "etablissement_mere_id"):
         mere_id = ids.get(meres[section.uai])
         if mere_id and section.etablissement_mere_id != mere_id:
             section.etablissement_mere_id = mere_id
@@ -379,15 +355,11 @@ def _rattacher_sections(meres):
 
 def _fermer_absents(academie, presents, bilan):
     """Les établissements ouverts de l'académie absents du fichier sont fermés, jamais supprimés."""
-    absents = Etablissement.objects.filter(academie=academie, ouvert=True).exclude(
-        uai__in=presents
-    )
-    bilan.fermes = [
-        {"uai": uai, "nom": nom} for uai, nom in absents.values_list("uai", "nom")
-    ]
+    absents = Etablissement.objects.filter(academie=academie, ouvert=True).exclude(uai__in=presents)
+    bilan.fermes = [{"uai": uai, "nom": nom} for uai, nom in absents.values_list("uai", "nom")]
     absents.update(ouvert=False, date_fermeture=timezone.localdate())
 
 
-def import_abandonner(*, depot):
+def depot_abandonner(*, depot):
     depot.statut = ImportAnnuaire.Statut.ABANDONNE
     depot.save(update_fields=["statut"])

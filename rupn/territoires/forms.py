@@ -1,19 +1,14 @@
 from django import forms
 from django.db.models import Q
 
+from rupn.formulaires import FormulaireDsfr
 from rupn.territoires.models import Bassin, Departement, Etablissement
 
 
-class EtablissementFiltreForm(forms.Form):
-    q = forms.CharField(
-        label="Rechercher", required=False, help_text="Nom, UAI ou commune"
-    )
-    departement = forms.ModelChoiceField(
-        label="Département", queryset=Departement.objects.none(), required=False
-    )
-    bassin = forms.ModelChoiceField(
-        label="Bassin de formation", queryset=Bassin.objects.none(), required=False
-    )
+class EtablissementFiltreForm(FormulaireDsfr):
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, UAI ou commune")
+    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none(), required=False)
+    bassin = forms.ModelChoiceField(label="Bassin de formation", queryset=Bassin.objects.none(), required=False)
     type = forms.ChoiceField(
         label="Type",
         choices=[("", "Tous")] + Etablissement.Type.choices,
@@ -32,12 +27,8 @@ class EtablissementFiltreForm(forms.Form):
 
     def __init__(self, *args, etablissements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departement"].queryset = Departement.objects.filter(
-            pk__in=etablissements.values("departement_id")
-        )
-        self.fields["bassin"].queryset = Bassin.objects.filter(
-            pk__in=etablissements.values("bassin_id")
-        )
+        self.fields["departement"].queryset = Departement.objects.filter(pk__in=etablissements.values("departement_id"))
+        self.fields["bassin"].queryset = Bassin.objects.filter(pk__in=etablissements.values("bassin_id"))
 
     def filtrer(self, etablissements):
         if not self.is_valid():
@@ -51,14 +42,12 @@ class EtablissementFiltreForm(forms.Form):
                 etablissements = etablissements.filter(**{champ: donnees[champ]})
         if recherche := donnees.get("q", "").strip():
             etablissements = etablissements.filter(
-                Q(nom__icontains=recherche)
-                | Q(uai__iexact=recherche)
-                | Q(commune__icontains=recherche)
+                Q(nom__icontains=recherche) | Q(uai__iexact=recherche) | Q(commune__icontains=recherche)
             )
         return etablissements
 
 
-class ImportAnnuaireForm(forms.Form):
+class ImportAnnuaireForm(FormulaireDsfr):
     fichier = forms.FileField(
         label="Fichier de l'annuaire de l'éducation",
         help_text="Format CSV séparé par des points-virgules, tel que publié sur data.education.gouv.fr "
@@ -70,9 +59,7 @@ class ImportAnnuaireForm(forms.Form):
 
         fichier = self.cleaned_data["fichier"]
         if fichier.size > settings.RUPN_IMPORT_TAILLE_MAX:
-            raise forms.ValidationError(
-                "Ce fichier est trop volumineux (20 Mo au plus)."
-            )
+            raise forms.ValidationError("Ce fichier est trop volumineux (20 Mo au plus).")
         if not fichier.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Déposez un fichier CSV (extension .csv).")
         return fichier

@@ -38,28 +38,18 @@ class Academie(models.Model):
         ordering = ["nom"]
 
     def __str__(self):
-        return (
-            f"Académie de {self.nom}"
-            if self.nom[0] not in "AEIOUÉ"
-            else f"Académie d'{self.nom}"
-        )
+        return f"Académie de {self.nom}" if self.nom[0] not in "AEIOUÉ" else f"Académie d'{self.nom}"
 
 
 class DepartementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(
-            academie__in=Academie.objects.filter(pk__in=_academies_visibles(user))
-        )
+        return self.filter(academie__in=Academie.objects.filter(pk__in=_academies_visibles(user)))
 
 
 class Departement(models.Model):
-    code = models.CharField(
-        "code", max_length=3, unique=True, help_text="Code sur 3 caractères : 031, 02A."
-    )
+    code = models.CharField("code", max_length=3, unique=True, help_text="Code sur 3 caractères : 031, 02A.")
     nom = models.CharField("nom", max_length=100)
-    academie = models.ForeignKey(
-        Academie, on_delete=models.PROTECT, related_name="departements"
-    )
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="departements")
     prefixe_uai = models.CharField("préfixe des UAI", max_length=3, blank=True)
 
     objects = DepartementQuerySet.as_manager()
@@ -75,9 +65,7 @@ class Departement(models.Model):
 class Bassin(models.Model):
     code = models.CharField("code", max_length=10, unique=True)
     libelle = models.CharField("libellé", max_length=150)
-    academie = models.ForeignKey(
-        Academie, on_delete=models.PROTECT, related_name="bassins"
-    )
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="bassins")
 
     class Meta:
         verbose_name = "bassin de formation"
@@ -130,12 +118,8 @@ class Etablissement(models.Model):
     nature_code = models.CharField("code nature", max_length=3, blank=True)
     nature_libelle = models.CharField("nature", max_length=100, blank=True)
     secteur = models.CharField("secteur", max_length=10, choices=Secteur.choices)
-    academie = models.ForeignKey(
-        Academie, on_delete=models.PROTECT, related_name="etablissements"
-    )
-    departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="etablissements"
-    )
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="etablissements")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="etablissements")
     bassin = models.ForeignKey(
         Bassin,
         on_delete=models.SET_NULL,
@@ -154,15 +138,11 @@ class Etablissement(models.Model):
         related_name="sections",
         verbose_name="établissement de rattachement",
     )
-    type_rattachement = models.CharField(
-        "type de rattachement", max_length=60, blank=True
-    )
+    type_rattachement = models.CharField("type de rattachement", max_length=60, blank=True)
     ouvert = models.BooleanField("ouvert", default=True)
     date_ouverture = models.DateField("date d'ouverture", null=True, blank=True)
     date_fermeture = models.DateField("fermé le", null=True, blank=True)
-    date_maj_annuaire = models.DateField(
-        "mise à jour dans l'annuaire", null=True, blank=True
-    )
+    date_maj_annuaire = models.DateField("mise à jour dans l'annuaire", null=True, blank=True)
 
     objects = EtablissementQuerySet.as_manager()
 
@@ -181,26 +161,10 @@ class Etablissement(models.Model):
         return reverse("territoires:etablissement_detail", args=[self.uuid])
 
     def clean(self):
-        if (
-            self.departement_id
-            and self.academie_id
-            and self.departement.academie_id != self.academie_id
-        ):
-            raise ValidationError(
-                {
-                    "departement": "Ce département n'appartient pas à l'académie de l'établissement."
-                }
-            )
-        if (
-            self.bassin_id
-            and self.academie_id
-            and self.bassin.academie_id != self.academie_id
-        ):
-            raise ValidationError(
-                {
-                    "bassin": "Ce bassin n'appartient pas à l'académie de l'établissement."
-                }
-            )
+        if self.departement_id and self.academie_id and self.departement.academie_id != self.academie_id:
+            raise ValidationError({"departement": "Ce département n'appartient pas à l'académie de l'établissement."})
+        if self.bassin_id and self.academie_id and self.bassin.academie_id != self.academie_id:
+            raise ValidationError({"bassin": "Ce bassin n'appartient pas à l'académie de l'établissement."})
 
 
 class AnneeScolaireQuerySet(models.QuerySet):
@@ -210,9 +174,7 @@ class AnneeScolaireQuerySet(models.QuerySet):
 
 
 class AnneeScolaire(models.Model):
-    code = models.CharField(
-        "année scolaire", max_length=9, unique=True, help_text="Par exemple 2025-2026."
-    )
+    code = models.CharField("année scolaire", max_length=9, unique=True, help_text="Par exemple 2025-2026.")
     debut = models.DateField("début")
     fin = models.DateField("fin")
 
@@ -222,11 +184,7 @@ class AnneeScolaire(models.Model):
         verbose_name = "année scolaire"
         verbose_name_plural = "années scolaires"
         ordering = ["-debut"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(fin__gt=models.F("debut")), name="annee_fin_apres_debut"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="annee_fin_apres_debut")]
 
     def __str__(self):
         return self.code
@@ -257,19 +215,13 @@ class ImportAnnuaire(models.Model):
         ABANDONNE = "abandonne", "Abandonné"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    academie = models.ForeignKey(
-        Academie, on_delete=models.CASCADE, related_name="imports"
-    )
+    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="imports")
     fichier = models.FileField("fichier", upload_to=chemin_fichier_import)
     nom_fichier = models.CharField("nom du fichier", max_length=255)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("déposé le", auto_now_add=True)
-    statut = models.CharField(
-        "statut", max_length=10, choices=Statut.choices, default=Statut.APERCU
-    )
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.APERCU)
     importe_le = models.DateTimeField("importé le", null=True, blank=True)
     bilan = models.JSONField("bilan", default=dict, blank=True)
 

@@ -82,9 +82,7 @@ class EtablissementAnnuaireResource(resources.ModelResource):
         skip_html_diff = True
         clean_model_instances = True
 
-    def validate_instance(
-        self, instance, import_validation_errors=None, validate_unique=True
-    ):
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Les clés étrangères viennent des dictionnaires ci-dessus et l'UAI est unique dans le
         # fichier (doublons rejetés en amont) : on évite les requêtes de full_clean par ligne.
         erreurs = dict(import_validation_errors or {})
@@ -113,20 +111,28 @@ class EtablissementExportResource(resources.ModelResource):
     type = fields.Field(attribute="get_type_display", column_name="Type")
     nature = fields.Field(attribute="nature_libelle", column_name="Nature")
     secteur = fields.Field(attribute="get_secteur_display", column_name="Secteur")
-    departement_code = fields.Field(
-        attribute="departement__code", column_name="Code département"
-    )
+    departement_code = fields.Field(attribute="departement__code", column_name="Code département")
     departement = fields.Field(attribute="departement__nom", column_name="Département")
-    bassin = fields.Field(
-        attribute="bassin__libelle", column_name="Bassin de formation"
-    )
+    bassin = fields.Field(attribute="bassin__libelle", column_name="Bassin de formation")
     commune = fields.Field(attribute="commune", column_name="Commune")
     email = fields.Field(attribute="email", column_name="Adresse électronique")
     ouvert = fields.Field(column_name="État")
 
     class Meta:
         model = Etablissement
-        fields = ()
+        fields = (
+            "uai",
+            "nom",
+            "type",
+            "nature",
+            "secteur",
+            "departement_code",
+            "departement",
+            "bassin",
+            "commune",
+            "email",
+            "ouvert",
+        )
 
     def dehydrate_ouvert(self, etablissement):
         return "ouvert" if etablissement.ouvert else "fermé"

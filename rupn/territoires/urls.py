@@ -17,9 +17,7 @@ urlpatterns = [
         name="etablissement_detail",
     ),
     path("etablissements/imports/", views.import_liste, name="import_liste"),
-    path(
-        "etablissements/imports/<uuid:uuid>/", views.import_apercu, name="import_apercu"
-    ),
+    path("etablissements/imports/<uuid:uuid>/", views.import_apercu, name="import_apercu"),
     path(
         "etablissements/imports/<uuid:uuid>/confirmer/",
         views.import_confirmer,

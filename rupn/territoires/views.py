@@ -12,7 +12,7 @@ from rupn.comptes.acces import ROLES_ACADEMIQUES, role_requis
 from rupn.comptes.models import Role
 from rupn.territoires.annuaire import (
     AnnuaireInvalide,
-    import_abandonner,
+    depot_abandonner,
     importer_annuaire,
 )
 from rupn.territoires.forms import EtablissementFiltreForm, ImportAnnuaireForm
@@ -30,9 +30,7 @@ FORMATS_EXPORT = {
 
 def _etablissements_filtres(request):
     etablissements = Etablissement.objects.visible_to(request.user)
-    formulaire = EtablissementFiltreForm(
-        request.GET or None, etablissements=etablissements
-    )
+    formulaire = EtablissementFiltreForm(request.GET or None, etablissements=etablissements)
     return formulaire, formulaire.filtrer(etablissements).avec_donnees_liste()
 
 
@@ -58,9 +56,7 @@ def etablissement_export(request, format):
     type_mime, extension = FORMATS_EXPORT[format]
     contenu = donnees.csv if format == "csv" else donnees.xlsx
     if format == "csv":
-        contenu = (
-            "\ufeff" + contenu
-        )  # le BOM fait ouvrir le fichier en UTF-8 par les tableurs
+        contenu = "\ufeff" + contenu  # le BOM fait ouvrir le fichier en UTF-8 par les tableurs
     reponse = HttpResponse(contenu, content_type=type_mime)
     nom = f"etablissements-{timezone.localdate():%Y-%m-%d}.{extension}"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
@@ -69,9 +65,7 @@ def etablissement_export(request, format):
 
 def etablissement_detail(request, uuid):
     etablissement = get_object_or_404(
-        Etablissement.objects.visible_to(request.user)
-        .avec_donnees_liste()
-        .select_related("etablissement_mere"),
+        Etablissement.objects.visible_to(request.user).avec_donnees_liste().select_related("etablissement_mere"),
         uuid=uuid,
     )
     return render(
@@ -89,9 +83,7 @@ def etablissement_detail(request, uuid):
 
 
 def _imports_visibles(request):
-    return ImportAnnuaire.objects.filter(
-        academie_id=request.user.role_actif.academie_id
-    )
+    return ImportAnnuaire.objects.filter(academie_id=request.user.role_actif.academie_id)
 
 
 @role_requis(Role.Type.DANE)
@@ -130,13 +122,21 @@ def import_liste(request):
 
 @role_requis(Role.Type.DANE)
 def import_apercu(request, uuid):
-    depot = get_object_or_404(
-        _imports_visibles(request).select_related("auteur"), uuid=uuid
-    )
+    depot = get_object_or_404(_imports_visibles(request).select_related("auteur"), uuid=uuid)
+    bilan = depot.bilan
+    nb_hors_perimetre = sum(nombre for _, nombre in bilan.get("hors_perimetre", []))
+    resume = [
+        ("Nouveaux", len(bilan.get("crees", []))),
+        ("Modifiés", len(bilan.get("mis_a_jour", []))),
+        ("Inchangés", bilan.get("inchanges", 0)),
+        ("Fermés", len(bilan.get("fermes", []))),
+        ("Rejetés", len(bilan.get("rejetes", []))),
+        ("Hors périmètre", nb_hors_perimetre),
+    ]
     return render(
         request,
         "territoires/import_apercu.html",
-        {"depot": depot, "bilan": depot.bilan},
+        {"depot": depot, "bilan": bilan, "resume": resume, "nb_hors_perimetre": nb_hors_perimetre},
     )
 
 
@@ -145,20 +145,14 @@ def import_apercu(request, uuid):
 def import_confirmer(request, uuid):
     depot = get_object_or_404(_imports_visibles(request), uuid=uuid)
     if depot.statut != ImportAnnuaire.Statut.APERCU:
-        messages.error(
-            request, f"Cet import est déjà {depot.get_statut_display().lower()}."
-        )
+        messages.error(request, f"Cet import est déjà {depot.get_statut_display().lower()}.")
         return redirect("territoires:import_apercu", uuid=depot.uuid)
     with depot.fichier.open("rb") as fichier:
         contenu = fichier.read()
     try:
-        bilan = importer_annuaire(
-            contenu, depot.academie, simulation=False, depot=depot
-        )
+        bilan = importer_annuaire(contenu, depot.academie, simulation=False, depot=depot)
     except AnnuaireInvalide as erreur:
-        messages.error(
-            request, f"L'import n'a pas été fait, rien n'a été modifié : {erreur}"
-        )
+        messages.error(request, f"L'import n'a pas été fait, rien n'a été modifié : {erreur}")
         return redirect("territoires:import_apercu", uuid=depot.uuid)
     messages.success(request, f"Import terminé : {bilan.resume()}.")
     return redirect("territoires:import_apercu", uuid=depot.uuid)
@@ -167,9 +161,7 @@ def import_confirmer(request, uuid):
 @require_POST
 @role_requis(Role.Type.DANE)
 def import_abandonner(request, uuid):
-    depot = get_object_or_404(
-        _imports_visibles(request), uuid=uuid, statut=ImportAnnuaire.Statut.APERCU
-    )
-    import_abandonner(depot=depot)
+    depot = get_object_or_404(_imports_visibles(request), uuid=uuid, statut=ImportAnnuaire.Statut.APERCU)
+    depot_abandonner(depot=depot)
     messages.info(request, "Import abandonné : aucun établissement n'a été modifié.")
     return redirect("territoires:import_liste")

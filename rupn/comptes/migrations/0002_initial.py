@@ -62,9 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="role",
             name="departements",
-            field=models.ManyToManyField(
-                blank=True, related_name="correspondants", to="territoires.departement"
-            ),
+            field=models.ManyToManyField(blank=True, related_name="correspondants", to="territoires.departement"),
         ),
         migrations.AddField(
             model_name="role",

@@ -1,0 +1,3 @@
+"""ProConnect, le fournisseur d'identité OpenID Connect des agents de l'État, branché sur allauth."""
+
+PROVIDER_ID = "proconnect"

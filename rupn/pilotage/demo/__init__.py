@@ -1,0 +1,115 @@
+"""Données de démonstration : les vrais établissements de l'académie de Toulouse et des
+personnes fictives, une par rôle. Idempotent : relancer ne crée rien de plus.
+
+Les issues suivantes ajoutent leurs étapes à ETAPES (désignations, lettres, enquêtes…).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from rupn.comptes.models import Role, Utilisateur
+from rupn.territoires.annuaire import importer_annuaire
+from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
+
+FICHIER_ANNUAIRE = Path(__file__).resolve().parent / "annuaire_toulouse_2024-11-26.csv"
+CODE_ACADEMIE = "16"
+MOT_DE_PASSE = "demo-rupn-2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    prenom: str
+    nom: str
+    roles: tuple  # (type, UAI de l'établissement ou None)
+    administrateur: bool = False
+
+
+PERSONAS = [
+    Persona("admin@demo.rupn.example", "Nadia", "Benali", ((Role.Type.NATIONAL, None),), administrateur=True),
+    Persona("dane@demo.rupn.example", "Claire", "Dumas", ((Role.Type.DANE, None),)),
+    Persona("correspondant31@demo.rupn.example", "Luc", "Ferrand", ((Role.Type.CORRESPONDANT, None),)),
+    Persona("chef@demo.rupn.example", "Hélène", "Roussel", ((Role.Type.CHEF, "A"),)),
+    Persona("adjoint@demo.rupn.example", "Marc", "Lefèvre", ((Role.Type.ADJOINT, "A"),)),
+    Persona("rupn@demo.rupn.example", "Julie", "Garnier", ((Role.Type.RUPN, "A"),)),
+    Persona("chef.lycee@demo.rupn.example", "Paul", "Chevalier", ((Role.Type.CHEF, "B"),)),
+    Persona("rupn.deux@demo.rupn.example", "Samir", "Haddad", ((Role.Type.RUPN, "A"), (Role.Type.RUPN, "B"))),
+]
+
+
+def etablissements_demo():
+    """A : le premier collège public de Toulouse ; B : le premier lycée public de Toulouse."""
+    toulouse = Etablissement.objects.filter(academie__code=CODE_ACADEMIE, commune="Toulouse", secteur="public")
+    return {
+        "A": toulouse.filter(type=Etablissement.Type.COLLEGE).order_by("uai").first(),
+        "B": toulouse.filter(type=Etablissement.Type.LYCEE, etablissement_mere__isnull=True).order_by("uai").first(),
+    }
+
+
+def charger_etablissements(sortie):
+    academie = Academie.objects.get(code=CODE_ACADEMIE)
+    bilan = importer_annuaire(FICHIER_ANNUAIRE.read_bytes(), academie, simulation=False)
+    sortie(f"Établissements de l'académie de Toulouse : {bilan.resume()}.")
+
+
+def charger_personnes(sortie):
+    etablissements = etablissements_demo()
+    academie = Academie.objects.get(code=CODE_ACADEMIE)
+    haute_garonne = Departement.objects.get(code="031")
+    for persona in PERSONAS:
+        utilisateur, cree = Utilisateur.objects.get_or_create(
+            email=persona.email,
+            defaults={
+                "first_name": persona.prenom,
+                "last_name": persona.nom,
+                "is_staff": persona.administrateur,
+                "is_superuser": persona.administrateur,
+            },
+        )
+        if cree:
+            utilisateur.set_password(MOT_DE_PASSE)
+            utilisateur.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(
+            user=utilisateur, email=persona.email, defaults={"verified": True, "primary": True}
+        )
+        for type_role, cle in persona.roles:
+            etablissement = etablissements[cle] if cle else None
+            role, _ = Role.objects.get_or_create(
+                utilisateur=utilisateur,
+                type=type_role,
+                etablissement=etablissement,
+                defaults={"academie": None if type_role == Role.Type.NATIONAL else academie},
+            )
+            if type_role == Role.Type.CORRESPONDANT:
+                role.departements.set([haute_garonne])
+    sortie(f"Personnes fictives : {len(PERSONAS)} comptes de démonstration.")
+
+
+def charger_annees(sortie):
+    annee = AnneeScolaire.objects.courante()
+    sortie(f"Année scolaire en cours : {annee}.")
+
+
+ETAPES = [charger_etablissements, charger_personnes, charger_annees]
+
+
+@transaction.atomic
+def charger(sortie=print):
+    for etape in ETAPES:
+        etape(sortie)
+
+
+def comptes_a_afficher():
+    """(adresse, rôles) de chaque compte de démonstration, pour l'aide à la connexion."""
+    etablissements = etablissements_demo()
+    lignes = []
+    for persona in PERSONAS:
+        roles = ", ".join(
+            f"{Role.Type(type_role).label}" + (f" — {etablissements[cle].nom}" if cle else "")
+            for type_role, cle in persona.roles
+        )
+        lignes.append((persona.email, roles))
+    return lignes

@@ -1,0 +1,643 @@
+"""Données synthétiques à l'échelle nationale, pour mesurer les performances.
+
+La génération est une suite d'étapes (`ETAPES`) : chacune crée ses lignes et sait
+effacer celles d'une génération précédente. Les évolutions ultérieures (désignations,
+courriers, enquêtes…) ajoutent leur étape à la fin de la liste ; l'effacement se fait
+dans l'ordre inverse, avant toute création, ce qui rend la commande rejouable.
+
+Chaque étape tire ses valeurs d'un `random.Random` qui ne dépend que de la graine et
+du nom de l'étape : ajouter une étape ne change pas les données des précédentes.
+
+Marques des données générées :
+- établissements : nom commençant par `MARQUEUR` (« [Synthétique] ») ;
+- bassins : libellé commençant par `MARQUEUR` ;
+- personnes : adresse en `@synthetique.rupn.example` ; leurs rôles sont effacés avec elles.
+Les années scolaires sont des données de référence : créées au besoin, jamais effacées.
+"""
+
+import csv
+import datetime
+import random
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models.deletion import PROTECT, RESTRICT
+from django.utils import timezone
+
+from rupn.comptes.models import Role, Utilisateur
+from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
+from rupn.territoires.validators import lettre_cle_uai
+
+MARQUEUR = "[Synthétique] "
+DOMAINE = "synthetique.rupn.example"
+TAILLE_LOT = 1000
+
+# Ordres de grandeur nationaux (établissements du second degré public et privé sous contrat).
+TOTAL_NATIONAL = 11_400
+PART_LYCEES = 4_300 / TOTAL_NATIONAL
+PART_EREA = 100 / TOTAL_NATIONAL
+PART_PRIVE = 1 / 3
+PART_FERMES = 0.02
+PART_DEUX_RUPN = 0.3
+ETABLISSEMENTS_PAR_BASSIN = 40
+DANE_PAR_ACADEMIE = 3
+# Numéros d'UAI (4 chiffres après le préfixe du département) peu utilisés par les vrais
+# établissements ; un UAI déjà en base est sauté.
+NUMEROS_UAI = [*range(8000, 10_000), *range(5000, 8000)]
+
+FICHIER_REFERENTIEL = Path(__file__).resolve().parent.parent / "territoires" / "data" / "academies_departements.csv"
+
+NATURES = {
+    "340": "COLLEGE",
+    "370": "ETAB REGIONAL/LYCEE ENSEIGNEMENT ADAPTE",
+    "300": "LYCEE ENSEIGNT GENERAL ET TECHNOLOGIQUE",
+    "301": "LYCEE D ENSEIGNEMENT TECHNOLOGIQUE",
+    "302": "LYCEE D ENSEIGNEMENT GENERAL",
+    "306": "LYCEE POLYVALENT",
+    "320": "LYCEE PROFESSIONNEL",
+    "334": "SECTION D ENSEIGNEMENT PROFESSIONNEL",
+    "335": "SECTION ENSEIGT GENERAL ET TECHNOLOGIQUE",
+}
+# Natures des lycées et poids (d'après l'annuaire de l'Occitanie, 2024).
+NATURES_LYCEES = [("300", 22), ("301", 2), ("302", 9), ("306", 22), ("320", 25), ("334", 15), ("335", 5)]
+NATURES_MERES = {"300", "302", "306"}
+NATURES_SECTIONS = {"334", "335"}
+INTITULES = {
+    "340": "Collège",
+    "370": "EREA",
+    "300": "Lycée général et technologique",
+    "301": "Lycée technologique",
+    "302": "Lycée général",
+    "306": "Lycée polyvalent",
+    "320": "Lycée professionnel",
+    "334": "SEP du",
+    "335": "SEGT du",
+}
+PATRONS_PUBLICS = [
+    "Jean Jaurès",
+    "Jules Ferry",
+    "Victor Hugo",
+    "Louise Michel",
+    "Marie Curie",
+    "Jean Moulin",
+    "Simone Veil",
+    "Pierre de Fermat",
+    "Olympe de Gouges",
+    "Albert Camus",
+    "George Sand",
+    "Émile Zola",
+    "Paul Langevin",
+    "Lucie Aubrac",
+    "Jacques Prévert",
+    "Condorcet",
+    "Voltaire",
+    "Jean Rostand",
+    "Antoine de Saint-Exupéry",
+    "Gustave Eiffel",
+    "Aimé Césaire",
+    "Joséphine Baker",
+    "Germaine Tillion",
+    "Louis Pasteur",
+    "Camille Claudel",
+    "Romain Rolland",
+    "Pablo Picasso",
+    "Honoré de Balzac",
+    "Françoise Dolto",
+    "Frédéric Mistral",
+    "les Tilleuls",
+    "la Vallée",
+    "le Val d'Ariane",
+    "les Sources",
+    "du Parc",
+]
+PATRONS_PRIVES = [
+    "Sainte-Thérèse",
+    "Saint-Joseph",
+    "Notre-Dame",
+    "Sainte-Marie",
+    "Saint-Louis",
+    "Jeanne d'Arc",
+    "La Salle",
+    "Saint-François",
+    "Immaculée-Conception",
+    "Saint-Jean",
+    "Sainte-Famille",
+    "Saint-Michel",
+]
+RACINES_COMMUNES = [
+    "Villeneuve",
+    "Beaumont",
+    "Castelnau",
+    "Fontaine",
+    "Roquefort",
+    "Montfort",
+    "Belleville",
+    "Saint-Martin",
+    "Saint-Pierre",
+    "Sainte-Croix",
+    "Mirande",
+    "Valence",
+    "Bourg",
+    "Champagne",
+    "Montagnac",
+    "Lavaur",
+    "Rochemaure",
+    "Clairvaux",
+    "Bellegarde",
+    "Vernet",
+]
+SUFFIXES_COMMUNES = [
+    "",
+    "-sur-Garonne",
+    "-les-Bains",
+    "-le-Haut",
+    "-en-Vallée",
+    "-la-Forêt",
+    "-d'Aval",
+    "-sur-Mer",
+    "-le-Château",
+    "-des-Prés",
+]
+PRENOMS = [
+    "Camille",
+    "Claire",
+    "Sophie",
+    "Nathalie",
+    "Isabelle",
+    "Julie",
+    "Aurélie",
+    "Émilie",
+    "Sandrine",
+    "Céline",
+    "Hélène",
+    "Marion",
+    "Nicolas",
+    "Thomas",
+    "Julien",
+    "Sébastien",
+    "Stéphane",
+    "Christophe",
+    "Laurent",
+    "Olivier",
+    "Pierre",
+    "Mathieu",
+    "François",
+    "Éric",
+]
+NOMS = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+]
+
+
+@dataclass
+class Contexte:
+    """Paramètres d'une génération, partagés par les étapes."""
+
+    graine: int
+    echelle: float
+    annees: int
+    progression: Callable[[str], None] = print
+    jour: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def rentree_courante(self):
+        return self.jour.year if self.jour.month >= 9 else self.jour.year - 1
+
+    @property
+    def rentrees(self):
+        """Les `annees` dernières rentrées, jusqu'à la rentrée courante comprise."""
+        return list(range(self.rentree_courante - self.annees + 1, self.rentree_courante + 1))
+
+    @property
+    def date_reference(self):
+        """Date stable pendant toute l'année scolaire : les données ne dépendent pas du jour."""
+        return datetime.date(self.rentree_courante, 9, 1)
+
+    def aleatoire(self, *cles):
+        return random.Random("/".join(str(cle) for cle in (self.graine, *cles)))
+
+
+@dataclass(frozen=True)
+class Etape:
+    nom: str
+    generer: Callable[[Contexte], dict]
+    """Crée les données ; rend des comptes {libellé: nombre} pour le résumé."""
+    effacer: Callable[[], int] | None = None
+    """Efface les données d'une génération précédente ; rend le nombre de lignes effacées."""
+
+
+def sans_accents(texte):
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+
+
+def uuid_aleatoire(aleatoire):
+    return uuid.UUID(int=aleatoire.getrandbits(128), version=4)
+
+
+def repartir(total, poids):
+    """Répartit `total` selon `poids` (plus forts restes) ; rend une liste d'entiers."""
+    somme = sum(poids)
+    if not somme:
+        return [0] * len(poids)
+    exacts = [total * p / somme for p in poids]
+    parts = [int(x) for x in exacts]
+    restes = sorted(range(len(poids)), key=lambda i: (parts[i] - exacts[i], i))
+    for i in restes[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def poids_departements():
+    """Nombre de collèges de chaque département dans le fichier de géolocalisation."""
+    with FICHIER_REFERENTIEL.open(encoding="utf-8") as fichier:
+        return {
+            ligne["code_departement"]: int(ligne["nb_colleges_in_geoloc_file"] or 0)
+            for ligne in csv.DictReader(fichier, delimiter=";")
+        }
+
+
+def _creer_par_lots(modele, objets):
+    for debut in range(0, len(objets), TAILLE_LOT):
+        modele.objects.bulk_create(objets[debut : debut + TAILLE_LOT])
+    return objets
+
+
+def _effacer_references_protegees(modele, queryset):
+    """Efface les lignes qui protègent (PROTECT, RESTRICT) celles de `queryset`."""
+    for relation in modele._meta.related_objects:
+        if relation.on_delete in (PROTECT, RESTRICT):
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": queryset}).delete()
+
+
+# --- Étape : années scolaires ----------------------------------------------------------
+
+
+def generer_annees(contexte):
+    for rentree in contexte.rentrees:
+        AnneeScolaire.pour_rentree(rentree)
+    return {"années scolaires": len(contexte.rentrees)}
+
+
+# --- Étape : bassins de formation --------------------------------------------------------
+
+
+def bassins_synthetiques():
+    return Bassin.objects.filter(libelle__startswith=MARQUEUR)
+
+
+def effacer_bassins():
+    return bassins_synthetiques().delete()[0]
+
+
+def _effectifs(contexte):
+    """Nombre d'établissements de chaque département : {code académie: {code département: n}}."""
+    poids = poids_departements()
+    moyenne = sum(poids.values()) / max(len(poids), 1)
+    departements = {}
+    for departement in Departement.objects.order_by("code"):
+        departements.setdefault(departement.academie_id, []).append(departement)
+    poids_academies = {
+        pk: sum(poids.get(d.code, moyenne) for d in liste) for pk, liste in departements.items()
+    }
+    total_poids = sum(poids_academies.values())
+    effectifs = {}
+    for academie in Academie.objects.order_by("code"):
+        liste = departements.get(academie.pk, [])
+        if not liste:
+            continue
+        total = max(1, round(TOTAL_NATIONAL * contexte.echelle * poids_academies[academie.pk] / total_poids))
+        parts = repartir(total, [poids.get(d.code, moyenne) for d in liste])
+        effectifs[academie] = list(zip(liste, parts, strict=True))
+    return effectifs
+
+
+def generer_bassins(contexte):
+    aleatoire = contexte.aleatoire("bassins")
+    pris = set(Bassin.objects.values_list("code", flat=True))
+    bassins = []
+    for academie, departements in _effectifs(contexte).items():
+        numero = 0
+        for departement, nombre in departements:
+            for _ in range(min(10, max(1, round(nombre / ETABLISSEMENTS_PAR_BASSIN)))):
+                numero += 1
+                while f"{academie.code}G{numero:03d}" in pris:
+                    numero += 1
+                ville = aleatoire.choice(RACINES_COMMUNES) + aleatoire.choice(SUFFIXES_COMMUNES)
+                bassins.append(
+                    Bassin(
+                        code=f"{academie.code}G{numero:03d}",
+                        libelle=f"{MARQUEUR}Bassin de {ville} ({departement.code})",
+                        academie=academie,
+                    )
+                )
+    _creer_par_lots(Bassin, bassins)
+    contexte.progression(f"bassins : {len(bassins)} créés")
+    return {"bassins": len(bassins)}
+
+
+# --- Étape : établissements ---------------------------------------------------------------
+
+
+def etablissements_synthetiques():
+    return Etablissement.objects.filter(nom__startswith=MARQUEUR)
+
+
+def effacer_etablissements():
+    synthetiques = etablissements_synthetiques()
+    _effacer_references_protegees(Etablissement, synthetiques)
+    synthetiques.update(etablissement_mere=None)
+    return synthetiques.delete()[0]
+
+
+def _numeros_uai(departement, pris):
+    """Les UAI libres du département, dans un ordre fixe (plusieurs départements d'outre-mer
+    partagent un préfixe : chaque UAI donné est ajouté à `pris`)."""
+    for numero in NUMEROS_UAI:
+        sept = f"{departement.prefixe_uai or departement.code[-3:]:0>3}{numero:04d}"
+        uai = sept + lettre_cle_uai(sept)
+        if uai not in pris:
+            pris.add(uai)
+            yield uai
+
+
+def _commune(aleatoire, departement, communes):
+    numero = aleatoire.randrange(len(communes))
+    if departement.code.startswith("0"):
+        code = f"{departement.code[1:]}{numero + 1:03d}"
+    else:
+        code = f"{departement.code}{numero + 1:02d}"
+    return code, communes[numero]
+
+
+def _etablissements_du_departement(contexte, aleatoire, departement, nombre, uais, bassins):
+    nb_communes = max(3, min(99, nombre // 2))
+    communes = [
+        f"{aleatoire.choice(RACINES_COMMUNES)}{aleatoire.choice(SUFFIXES_COMMUNES)}" for _ in range(nb_communes)
+    ]
+    natures, poids = zip(*NATURES_LYCEES, strict=True)
+    etablissements = []
+    for _ in range(nombre):
+        tirage = aleatoire.random()
+        if tirage < PART_EREA:
+            type_, nature, secteur = Etablissement.Type.EREA, "370", Etablissement.Secteur.PUBLIC
+        else:
+            prive = aleatoire.random() < PART_PRIVE
+            secteur = Etablissement.Secteur.PRIVE if prive else Etablissement.Secteur.PUBLIC
+            if tirage < PART_EREA + PART_LYCEES:
+                type_, nature = Etablissement.Type.LYCEE, aleatoire.choices(natures, poids)[0]
+            else:
+                type_, nature = Etablissement.Type.COLLEGE, "340"
+        uai = next(uais)
+        commune_code, commune = _commune(aleatoire, departement, communes)
+        ouvert = aleatoire.random() >= PART_FERMES
+        reference = contexte.date_reference
+        etablissements.append(
+            Etablissement(
+                uuid=uuid_aleatoire(aleatoire),
+                uai=uai,
+                type=type_,
+                nature_code=nature,
+                nature_libelle=NATURES[nature],
+                secteur=secteur,
+                academie_id=departement.academie_id,
+                departement=departement,
+                bassin=aleatoire.choice(bassins) if bassins else None,
+                commune_code=commune_code,
+                commune=commune,
+                email=f"ce.{uai.lower()}@{DOMAINE}",
+                ouvert=ouvert,
+                date_ouverture=datetime.date(aleatoire.randint(1960, 2015), 9, 1),
+                date_fermeture=None if ouvert else reference - datetime.timedelta(days=aleatoire.randint(30, 1500)),
+                date_maj_annuaire=reference - datetime.timedelta(days=aleatoire.randint(0, 600)),
+            )
+        )
+    meres = [e for e in etablissements if e.nature_code in NATURES_MERES]
+    for etablissement in etablissements:
+        patrons = PATRONS_PRIVES if etablissement.secteur == Etablissement.Secteur.PRIVE else PATRONS_PUBLICS
+        etablissement.nom = f"{INTITULES[etablissement.nature_code]} {aleatoire.choice(patrons)}"
+    for section in etablissements:
+        if section.nature_code not in NATURES_SECTIONS:
+            continue
+        candidates = [m for m in meres if m.secteur == section.secteur] or meres
+        if not candidates:
+            section.nature_code = "320"
+            section.nature_libelle = NATURES["320"]
+            section.nom = f"{INTITULES['320']} {aleatoire.choice(PATRONS_PUBLICS)}"
+            continue
+        mere = aleatoire.choice(candidates)
+        section.etablissement_mere = mere
+        section.type_rattachement = "FILIERE OU DEPARTEMENT OU SECTION"
+        section.nom = f"{INTITULES[section.nature_code]} {mere.nom[0].lower()}{mere.nom[1:]}"
+        section.commune_code, section.commune = mere.commune_code, mere.commune
+        section.bassin = mere.bassin
+    for etablissement in etablissements:
+        etablissement.nom = MARQUEUR + etablissement.nom
+    return etablissements
+
+
+def generer_etablissements(contexte):
+    aleatoire = contexte.aleatoire("etablissements")
+    pris = set(Etablissement.objects.values_list("uai", flat=True))
+    bassins_par_departement = {}
+    for bassin in bassins_synthetiques().order_by("code"):
+        code_departement = bassin.libelle.rsplit("(", 1)[-1].rstrip(")")
+        bassins_par_departement.setdefault(code_departement, []).append(bassin)
+    comptes = {"établissements": 0, "collèges": 0, "lycées": 0, "EREA": 0, "privés": 0, "sections": 0, "fermés": 0}
+    effectifs = _effectifs(contexte)
+    total = sum(n for departements in effectifs.values() for _, n in departements)
+    for academie, departements in effectifs.items():
+        meres, sections = [], []
+        for departement, nombre in departements:
+            uais = _numeros_uai(departement, pris)
+            try:
+                liste = _etablissements_du_departement(
+                    contexte, aleatoire, departement, nombre, uais, bassins_par_departement.get(departement.code, [])
+                )
+            except StopIteration:
+                raise ValueError(
+                    f"plus de numéro d'UAI libre dans le département {departement.code} : réduisez l'échelle."
+                ) from None
+            for etablissement in liste:
+                (sections if etablissement.etablissement_mere else meres).append(etablissement)
+        # Les lycées de rattachement d'abord : leur clé sert aux sections.
+        _creer_par_lots(Etablissement, meres)
+        if any(m.pk is None for m in meres):
+            ids = dict(Etablissement.objects.filter(academie=academie).values_list("uai", "pk"))
+            for mere in meres:
+                mere.pk = ids[mere.uai]
+        for section in sections:
+            section.etablissement_mere_id = section.etablissement_mere.pk
+        _creer_par_lots(Etablissement, sections)
+        for etablissement in meres + sections:
+            comptes["établissements"] += 1
+            comptes[{"college": "collèges", "lycee": "lycées", "erea": "EREA"}[etablissement.type]] += 1
+            comptes["privés"] += etablissement.secteur == Etablissement.Secteur.PRIVE
+            comptes["sections"] += etablissement.etablissement_mere_id is not None
+            comptes["fermés"] += not etablissement.ouvert
+        contexte.progression(
+            f"établissements : académie {academie.code} {academie.nom}, {len(meres) + len(sections)} "
+            f"({comptes['établissements']}/{total})"
+        )
+    return comptes
+
+
+# --- Étape : personnes et rôles -----------------------------------------------------------
+
+
+def utilisateurs_synthetiques():
+    return Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}")
+
+
+def effacer_personnes():
+    utilisateurs = utilisateurs_synthetiques()
+    roles = Role.objects.filter(utilisateur__in=utilisateurs)
+    _effacer_references_protegees(Role, roles)
+    nombre = Role.departements.through.objects.filter(role__in=roles).delete()[0]
+    nombre += roles.delete()[0]
+    _effacer_references_protegees(Utilisateur, utilisateurs)
+    return nombre + utilisateurs.delete()[0]
+
+
+def _personne(aleatoire, email):
+    return Utilisateur(
+        uuid=uuid_aleatoire(aleatoire),
+        email=email,
+        first_name=aleatoire.choice(PRENOMS),
+        last_name=aleatoire.choice(NOMS),
+        password="!synthetique",  # mot de passe inutilisable
+        date_joined=timezone.make_aware(datetime.datetime(2020, 9, 1)),
+    )
+
+
+class _LotDePersonnes:
+    """Les personnes et rôles d'une académie, créés ensemble par lots."""
+
+    def __init__(self, aleatoire, academie, debuts):
+        self.aleatoire, self.academie, self.debuts = aleatoire, academie, debuts
+        self.utilisateurs, self.roles, self.departements_des_roles = [], [], []
+
+    def ajouter(self, email, type_role, etablissement_id=None, departement=None):
+        utilisateur = _personne(self.aleatoire, email)
+        self.utilisateurs.append(utilisateur)
+        role = Role(
+            uuid=uuid_aleatoire(self.aleatoire),
+            utilisateur=utilisateur,
+            type=type_role,
+            etablissement_id=etablissement_id,
+            academie=self.academie,
+            debut=self.aleatoire.choice(self.debuts),
+        )
+        self.roles.append(role)
+        if departement:
+            self.departements_des_roles.append((role, departement))
+
+    def creer(self):
+        _creer_par_lots(Utilisateur, self.utilisateurs)
+        if any(u.pk is None for u in self.utilisateurs):
+            ids = dict(utilisateurs_synthetiques().values_list("email", "pk"))
+            for utilisateur in self.utilisateurs:
+                utilisateur.pk = ids[utilisateur.email]
+        for role in self.roles:
+            role.utilisateur_id = role.utilisateur.pk
+        _creer_par_lots(Role, self.roles)
+        if any(r.pk is None for r in self.roles):
+            ids = dict(Role.objects.filter(academie=self.academie).values_list("uuid", "pk"))
+            for role in self.roles:
+                role.pk = ids[role.uuid]
+        lien = Role.departements.through
+        lien.objects.bulk_create(
+            [lien(role_id=role.pk, departement_id=d.pk) for role, d in self.departements_des_roles]
+        )
+
+
+def generer_personnes(contexte):
+    aleatoire = contexte.aleatoire("personnes")
+    debuts = [datetime.date(rentree, 9, 1) for rentree in contexte.rentrees]
+    comptes = {"personnes": 0, "rôles": 0, "chefs": 0, "RUPN": 0, "DANE": 0, "correspondants": 0}
+    for academie in Academie.objects.order_by("code"):
+        lot = _LotDePersonnes(aleatoire, academie, debuts)
+        etablissements = etablissements_synthetiques().filter(academie=academie, ouvert=True)
+        for pk, uai in etablissements.order_by("uai").values_list("pk", "uai"):
+            lot.ajouter(f"chef.{uai.lower()}@{DOMAINE}", Role.Type.CHEF, pk)
+            comptes["chefs"] += 1
+            for rang in range(1, 3 if aleatoire.random() < PART_DEUX_RUPN else 2):
+                lot.ajouter(f"rupn{rang}.{uai.lower()}@{DOMAINE}", Role.Type.RUPN, pk)
+                comptes["RUPN"] += 1
+        for rang in range(1, DANE_PAR_ACADEMIE + 1):
+            lot.ajouter(f"dane{rang}.ac{academie.code}@{DOMAINE}", Role.Type.DANE)
+            comptes["DANE"] += 1
+        for departement in academie.departements.order_by("code"):
+            lot.ajouter(f"correspondant.{departement.code.lower()}@{DOMAINE}", Role.Type.CORRESPONDANT, None, departement)
+            comptes["correspondants"] += 1
+        lot.creer()
+        comptes["personnes"] += len(lot.utilisateurs)
+        comptes["rôles"] += len(lot.roles)
+        contexte.progression(f"personnes : académie {academie.code} {academie.nom}, {len(lot.utilisateurs)}")
+    return comptes
+
+
+ETAPES = [
+    Etape("années scolaires", generer_annees),
+    Etape("bassins", generer_bassins, effacer_bassins),
+    Etape("établissements", generer_etablissements, effacer_etablissements),
+    Etape("personnes", generer_personnes, effacer_personnes),
+]
+
+
+def effacer(progression=print):
+    """Efface les données synthétiques, dernière étape d'abord."""
+    total = 0
+    for etape in reversed(ETAPES):
+        if etape.effacer:
+            debut = time.perf_counter()
+            nombre = etape.effacer()
+            total += nombre
+            if nombre:
+                progression(f"effacement {etape.nom} : {nombre} lignes ({time.perf_counter() - debut:.1f} s)")
+    return total
+
+
+@transaction.atomic
+def generer(contexte):
+    """Remplace les données synthétiques par une génération neuve ; rend les comptes cumulés."""
+    effacer(contexte.progression)
+    comptes = {}
+    for etape in ETAPES:
+        debut = time.perf_counter()
+        comptes.update(etape.generer(contexte))
+        contexte.progression(f"étape {etape.nom} : {time.perf_counter() - debut:.1f} s")
+    return comptes

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire
+from rupn.territoires.models import Academie
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe les collèges, lycées et EREA d'une académie depuis un export CSV de l'Annuaire "
+        "de l'éducation. Termine par une ligne de bilan."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", type=Path, help="Export CSV du jeu fr-en-annuaire-education")
+        parser.add_argument("--academie", required=True, help="Code de l'académie (par exemple 16 pour Toulouse)")
+        parser.add_argument("--dry-run", action="store_true", help="Analyse le fichier sans rien enregistrer")
+
+    def handle(self, *args, fichier, academie, dry_run, verbosity, **options):
+        self.verbosity = verbosity
+        try:
+            academie = Academie.objects.get(code=academie.zfill(2))
+        except Academie.DoesNotExist:
+            raise CommandError(f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier).")
+        if not fichier.is_file():
+            raise CommandError(f"Fichier introuvable : {fichier}")
+        try:
+            bilan = importer_annuaire(
+                fichier.read_bytes(), academie, simulation=dry_run, progression=self._progression
+            )
+        except AnnuaireInvalide as erreur:
+            raise CommandError(f"Import impossible, rien n'a été modifié : {erreur}") from erreur
+        for rejet in bilan.rejetes:
+            self.stderr.write(f"ligne {rejet['ligne']} rejetée ({rejet['uai']}) : {' ; '.join(rejet['raisons'])}")
+        prefixe = "Simulation (rien n'est enregistré) — " if dry_run else ""
+        self.stdout.write(
+            f"{prefixe}créés : {len(bilan.crees)}, mis à jour : {len(bilan.mis_a_jour)}, "
+            f"inchangés : {bilan.inchanges}, fermés : {len(bilan.fermes)}, rejetés : {len(bilan.rejetes)}, "
+            f"hors périmètre : {sum(bilan.hors_perimetre.values())}"
+        )
+
+    def _progression(self, etape, nombre):
+        # Sur la sortie d'erreur : la sortie standard ne garde que la ligne de bilan.
+        if self.verbosity >= 1:
+            self.stderr.write(f"{etape} : {nombre} lignes…")

@@ -1,0 +1,108 @@
+"""Personas fixes : les tests d'accès se lisent comme des phrases.
+
+- chef_a, adjoint_a, rupn_a : direction et RUPN du collège A (Haute-Garonne, académie de Toulouse) ;
+- chef_b : chef du collège B, même académie ;
+- dane_toulouse, dane_montpellier : personnels DANE de deux académies ;
+- correspondant_31 : correspondant départemental de la Haute-Garonne ;
+- national : administrateur national ;
+- anonyme : le client non connecté.
+"""
+
+import pytest
+from django.test import Client
+
+from rupn.comptes.models import Role
+from rupn.territoires.models import Departement
+from tests.factories import EtablissementFactory, RoleFactory, UtilisateurFactory, academie, activer_totp
+
+
+@pytest.fixture(autouse=True)
+def _media_temporaire(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def college_a(db):
+    return EtablissementFactory(nom="Collège A", departement=Departement.objects.get(code="031"))
+
+
+@pytest.fixture
+def college_b(db):
+    return EtablissementFactory(nom="Collège B", departement=Departement.objects.get(code="031"))
+
+
+@pytest.fixture
+def college_herault(db):
+    """Un collège de l'académie de Montpellier."""
+    return EtablissementFactory(nom="Collège de l'Hérault", departement=Departement.objects.get(code="034"))
+
+
+@pytest.fixture
+def college_tarn(db):
+    """Un collège de l'académie de Toulouse hors du département du correspondant."""
+    return EtablissementFactory(nom="Collège du Tarn", departement=Departement.objects.get(code="081"))
+
+
+def _personne(email, **role):
+    utilisateur = RoleFactory(utilisateur=UtilisateurFactory(email=email), **role).utilisateur
+    if role["type"] in (Role.Type.DANE, Role.Type.NATIONAL):
+        # La double authentification est exigée de ces rôles (RUPN_MFA_OBLIGATOIRE).
+        activer_totp(utilisateur)
+    return utilisateur
+
+
+@pytest.fixture
+def chef_a(college_a):
+    return _personne("chef.a@rupn.example", type=Role.Type.CHEF, etablissement=college_a)
+
+
+@pytest.fixture
+def adjoint_a(college_a):
+    return _personne("adjoint.a@rupn.example", type=Role.Type.ADJOINT, etablissement=college_a)
+
+
+@pytest.fixture
+def rupn_a(college_a):
+    return _personne("rupn.a@rupn.example", type=Role.Type.RUPN, etablissement=college_a)
+
+
+@pytest.fixture
+def chef_b(college_b):
+    return _personne("chef.b@rupn.example", type=Role.Type.CHEF, etablissement=college_b)
+
+
+@pytest.fixture
+def dane_toulouse(db):
+    return _personne("dane@ac-toulouse.example", type=Role.Type.DANE, etablissement=None, academie=academie("16"))
+
+
+@pytest.fixture
+def dane_montpellier(db):
+    return _personne("dane@ac-montpellier.example", type=Role.Type.DANE, etablissement=None, academie=academie("11"))
+
+
+@pytest.fixture
+def correspondant_31(db):
+    return _personne(
+        "correspondant.31@rupn.example",
+        type=Role.Type.CORRESPONDANT,
+        etablissement=None,
+        academie=academie("16"),
+        departements=[Departement.objects.get(code="031")],
+    )
+
+
+@pytest.fixture
+def national(db):
+    return _personne("national@rupn.example", type=Role.Type.NATIONAL, etablissement=None, academie=None)
+
+
+def client_de(utilisateur):
+    client = Client()
+    client.force_login(utilisateur)
+    return client
+
+
+@pytest.fixture
+def anonyme():
+    return Client()

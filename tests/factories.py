@@ -1,0 +1,75 @@
+"""Fabriques factory_boy partagées par les tests de toutes les applications."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from rupn.comptes.models import Role, Utilisateur
+from rupn.territoires.models import Academie, Departement, Etablissement
+from rupn.territoires.validators import lettre_cle_uai
+
+
+def uai_valide(numero: int) -> str:
+    sept_chiffres = f"{numero:07d}"
+    return sept_chiffres + lettre_cle_uai(sept_chiffres)
+
+
+class EtablissementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Etablissement
+
+    uai = factory.Sequence(lambda n: uai_valide(310000 + n))
+    nom = factory.Sequence(lambda n: f"Collège Numéro {n}")
+    type = Etablissement.Type.COLLEGE
+    secteur = Etablissement.Secteur.PUBLIC
+    departement = factory.LazyFunction(lambda: Departement.objects.get(code="031"))
+    academie = factory.SelfAttribute("departement.academie")
+    commune = "Toulouse"
+
+    class Params:
+        prive = factory.Trait(secteur=Etablissement.Secteur.PRIVE)
+        lycee = factory.Trait(type=Etablissement.Type.LYCEE, nom=factory.Sequence(lambda n: f"Lycée Numéro {n}"))
+        ferme = factory.Trait(ouvert=False)
+
+
+class UtilisateurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Utilisateur
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@rupn.example")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+    @factory.post_generation
+    def adresse_verifiee(utilisateur, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=utilisateur, email=utilisateur.email, verified=True, primary=True)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        skip_postgeneration_save = True
+
+    utilisateur = factory.SubFactory(UtilisateurFactory)
+    type = Role.Type.CHEF
+    etablissement = factory.SubFactory(EtablissementFactory)
+    academie = factory.LazyAttribute(lambda role: role.etablissement.academie if role.etablissement else None)
+
+    @factory.post_generation
+    def departements(role, create, extracted, **kwargs):
+        if create and extracted:
+            role.departements.set(extracted)
+
+
+def activer_totp(utilisateur, secret="JBSWY3DPEHPK3PXP"):
+    """Donne à la personne une application d'authentification (TOTP) de secret connu."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(utilisateur, secret)
+    return utilisateur
+
+
+def academie(code):
+    return Academie.objects.get(code=code)
