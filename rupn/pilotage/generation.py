@@ -296,7 +296,7 @@ def _creer_par_lots(modele, objets):
     return objets
 
 
-def _effacer_references_protegees(modele, queryset):
+def effacer_references_protegees(modele, queryset):
     """Efface les lignes qui protègent (PROTECT, RESTRICT) celles de `queryset`."""
     for relation in modele._meta.related_objects:
         if relation.on_delete in (PROTECT, RESTRICT):
@@ -330,9 +330,7 @@ def _effectifs(contexte):
     departements = {}
     for departement in Departement.objects.order_by("code"):
         departements.setdefault(departement.academie_id, []).append(departement)
-    poids_academies = {
-        pk: sum(poids.get(d.code, moyenne) for d in liste) for pk, liste in departements.items()
-    }
+    poids_academies = {pk: sum(poids.get(d.code, moyenne) for d in liste) for pk, liste in departements.items()}
     total_poids = sum(poids_academies.values())
     effectifs = {}
     for academie in Academie.objects.order_by("code"):
@@ -378,7 +376,7 @@ def etablissements_synthetiques():
 
 def effacer_etablissements():
     synthetiques = etablissements_synthetiques()
-    _effacer_references_protegees(Etablissement, synthetiques)
+    effacer_references_protegees(Etablissement, synthetiques)
     synthetiques.update(etablissement_mere=None)
     return synthetiques.delete()[0]
 
@@ -525,10 +523,10 @@ def utilisateurs_synthetiques():
 def effacer_personnes():
     utilisateurs = utilisateurs_synthetiques()
     roles = Role.objects.filter(utilisateur__in=utilisateurs)
-    _effacer_references_protegees(Role, roles)
+    effacer_references_protegees(Role, roles)
     nombre = Role.departements.through.objects.filter(role__in=roles).delete()[0]
     nombre += roles.delete()[0]
-    _effacer_references_protegees(Utilisateur, utilisateurs)
+    effacer_references_protegees(Utilisateur, utilisateurs)
     return nombre + utilisateurs.delete()[0]
 
 
@@ -601,7 +599,9 @@ def generer_personnes(contexte):
             lot.ajouter(f"dane{rang}.ac{academie.code}@{DOMAINE}", Role.Type.DANE)
             comptes["DANE"] += 1
         for departement in academie.departements.order_by("code"):
-            lot.ajouter(f"correspondant.{departement.code.lower()}@{DOMAINE}", Role.Type.CORRESPONDANT, None, departement)
+            lot.ajouter(
+                f"correspondant.{departement.code.lower()}@{DOMAINE}", Role.Type.CORRESPONDANT, None, departement
+            )
             comptes["correspondants"] += 1
         lot.creer()
         comptes["personnes"] += len(lot.utilisateurs)

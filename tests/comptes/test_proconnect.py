@@ -91,7 +91,7 @@ def claims_userinfo(email, **autres):
 
 
 @pytest.fixture
-def proconnect(settings):
+def proconnect(settings, db):
     """ProConnect configuré, et son serveur simulé (découverte et JWKS)."""
     settings.RUPN_MFA_OBLIGATOIRE = False
     settings.SOCIALACCOUNT_PROVIDERS = {
@@ -216,6 +216,24 @@ def test_la_deuxieme_connexion_retrouve_le_compte_proconnect(proconnect, chef_a)
     assert SocialAccount.objects.filter(user=chef_a).count() == 1
 
 
+def test_un_agent_avec_double_authentification_la_passe_ensuite(proconnect, dane_toulouse, settings):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    settings.RUPN_MFA_OBLIGATOIRE = True
+    client = Client()
+    reponse, id_token = connecter(client, proconnect, "dane@ac-toulouse.example")
+    assert reponse["Location"] == reverse("mfa_authenticate")
+    assert not est_connecte(client)
+
+    code = format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", int(time.time()) // 30))
+    reponse = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert reponse.status_code == 302
+    assert est_connecte(client, dane_toulouse)
+    # L'id_token a traversé l'étape de double authentification.
+    assert client.session[CLE_SESSION_ID_TOKEN] == id_token
+
+
 def test_la_correspondance_d_adresse_ignore_la_casse(proconnect, chef_a):
     client = Client()
     connecter(client, proconnect, "Chef.A@rupn.example")
@@ -229,7 +247,7 @@ def test_un_nonce_different_est_refuse(proconnect, chef_a):
 
     reponse = revenir(client, params["state"])
 
-    assert reponse.status_code == 200
+    assert reponse.status_code == 401
     assert "Échec de la connexion" in reponse.content.decode()
     assert not est_connecte(client)
     assert not SocialAccount.objects.exists()
@@ -274,7 +292,7 @@ def test_un_id_token_invalide_est_refuse(proconnect, chef_a, fabriquer):
 
     reponse = revenir(client, params["state"])
 
-    assert reponse.status_code == 200
+    assert reponse.status_code == 401
     assert not est_connecte(client)
     assert not SocialAccount.objects.exists()
 
@@ -297,7 +315,9 @@ def test_une_adresse_inconnue_ne_cree_pas_de_compte(proconnect, chef_a):
     reponse, _ = connecter(client, proconnect, "inconnu@education.gouv.fr")
 
     assert reponse.status_code == 200
-    assert "les inscriptions sont actuellement fermées" in reponse.content.decode()
+    # La page « inscription fermée » du projet (en français) : les comptes naissent d'une invitation.
+    assert "account/signup_closed.html" in [gabarit.name for gabarit in reponse.templates]
+    assert "invitation" in reponse.content.decode()
     assert Utilisateur.objects.count() == avant
     assert not est_connecte(client)
     assert not SocialAccount.objects.exists()

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--graine", type=int, default=1, help="graine du générateur aléatoire (défaut : 1)")
-        parser.add_argument("--annees", type=int, default=5, help="nombre de rentrées, jusqu'à la courante (défaut : 5)")
+        parser.add_argument(
+            "--annees", type=int, default=5, help="nombre de rentrées, jusqu'à la courante (défaut : 5)"
+        )
         parser.add_argument(
             "--echelle",
             type=float,

@@ -1,0 +1,145 @@
+"""Commande generer_donnees : données synthétiques déterministes, valides et rejouables."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from rupn.comptes.models import Role, Utilisateur
+from rupn.pilotage.generation import DOMAINE, MARQUEUR, Contexte, repartir
+from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
+from rupn.territoires.validators import lettre_cle_uai, valider_uai
+from tests.factories import EtablissementFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+ECHELLE = "0.01"
+
+
+def generer(*options):
+    sortie = io.StringIO()
+    call_command("generer_donnees", "--echelle", ECHELLE, *options, stdout=sortie)
+    return sortie.getvalue()
+
+
+def instantane():
+    """Tout ce que la génération produit, sous une forme comparable."""
+    etablissements = sorted(
+        Etablissement.objects.filter(nom__startswith=MARQUEUR).values_list(
+            "uuid",
+            "uai",
+            "nom",
+            "type",
+            "nature_code",
+            "secteur",
+            "departement__code",
+            "bassin__code",
+            "etablissement_mere__uai",
+            "ouvert",
+            "commune",
+            "date_fermeture",
+        )
+    )
+    bassins = sorted(Bassin.objects.filter(libelle__startswith=MARQUEUR).values_list("code", "libelle", "academie"))
+    personnes = sorted(
+        Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}").values_list(
+            "uuid", "email", "first_name", "last_name"
+        )
+    )
+    roles = sorted(
+        Role.objects.filter(utilisateur__email__endswith=f"@{DOMAINE}").values_list(
+            "utilisateur__email", "type", "etablissement__uai", "academie__code", "debut", "departements__code"
+        ),
+        key=repr,
+    )
+    return {"etablissements": etablissements, "bassins": bassins, "personnes": personnes, "roles": roles}
+
+
+def test_generation_deterministe_et_rejouable():
+    sortie = generer("--graine", "7")
+    premiere = instantane()
+    assert len(premiere["etablissements"]) >= 100
+    assert "Données synthétiques (graine 7, échelle 0.01) :" in sortie
+    assert f"{len(premiere['etablissements'])} établissements" in sortie
+
+    generer("--graine", "7")
+    assert instantane() == premiere  # mêmes lignes, pas de doublon
+
+    generer("--graine", "8")
+    autre = instantane()
+    assert len(autre["etablissements"]) == len(premiere["etablissements"])
+    assert [e[2] for e in autre["etablissements"]] != [e[2] for e in premiere["etablissements"]]
+
+
+def test_etablissements_valides_et_repartis():
+    generer()
+    etablissements = list(
+        Etablissement.objects.filter(nom__startswith=MARQUEUR).select_related("departement", "bassin")
+    )
+    for etablissement in etablissements:
+        valider_uai(etablissement.uai)
+        assert etablissement.uai.startswith(etablissement.departement.prefixe_uai)
+        assert etablissement.departement.academie_id == etablissement.academie_id
+        if etablissement.bassin:
+            assert etablissement.bassin.academie_id == etablissement.academie_id
+        if etablissement.etablissement_mere_id:
+            mere = etablissement.etablissement_mere
+            assert mere.type == Etablissement.Type.LYCEE
+            assert mere.departement_id == etablissement.departement_id
+        etablissement.full_clean()
+    assert len({e.uai for e in etablissements}) == len(etablissements)
+    # Chaque académie a des établissements ; la plus grande en a le plus.
+    par_academie = {a.code: a.etablissements.count() for a in Academie.objects.all()}
+    assert min(par_academie.values()) >= 1
+    assert max(par_academie, key=par_academie.get) == "25"  # Versailles
+    types = {t for (t,) in Etablissement.objects.filter(nom__startswith=MARQUEUR).values_list("type")}
+    assert {Etablissement.Type.COLLEGE, Etablissement.Type.LYCEE} <= types
+    assert Etablissement.objects.filter(nom__startswith=MARQUEUR, secteur=Etablissement.Secteur.PRIVE).exists()
+
+
+def test_personnes_et_roles():
+    generer("--annees", "3")
+    ouverts = Etablissement.objects.filter(nom__startswith=MARQUEUR, ouvert=True)
+    roles = Role.objects.filter(utilisateur__email__endswith=f"@{DOMAINE}")
+    assert roles.filter(type=Role.Type.CHEF).count() == ouverts.count()
+    for etablissement in ouverts:
+        assert etablissement.roles.filter(type=Role.Type.CHEF).count() == 1
+        assert 1 <= etablissement.roles.filter(type=Role.Type.RUPN).count() <= 2
+        assert set(etablissement.roles.values_list("academie", flat=True)) == {etablissement.academie_id}
+    for academie in Academie.objects.all():
+        assert roles.filter(type=Role.Type.DANE, academie=academie).count() == 3
+    correspondants = roles.filter(type=Role.Type.CORRESPONDANT)
+    assert correspondants.count() == Departement.objects.count()
+    for role in correspondants:
+        (departement,) = role.departements.all()
+        assert departement.academie_id == role.academie_id
+    assert Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}").count() == roles.count()
+    rentrees = Contexte(graine=1, echelle=1, annees=3).rentrees
+    for rentree in rentrees:
+        assert AnneeScolaire.objects.filter(code=f"{rentree}-{rentree + 1}").exists()
+    assert {r.debut.year for r in roles} <= set(rentrees)
+
+
+def test_donnees_reelles_preservees():
+    """Un UAI réel dans la plage synthétique est sauté ; les vraies données restent intactes."""
+    uai = "0318000" + lettre_cle_uai("0318000")
+    reel = EtablissementFactory(uai=uai, nom="Collège réel")
+    role_reel = RoleFactory(etablissement=reel)
+    generer()
+    generer()
+    reel.refresh_from_db()
+    assert reel.nom == "Collège réel"
+    assert Role.objects.filter(pk=role_reel.pk).exists()
+    assert Etablissement.objects.filter(departement__code="031", nom__startswith=MARQUEUR).exclude(uai=uai).exists()
+
+
+def test_echelle_invalide():
+    with pytest.raises(CommandError, match="strictement positive"):
+        call_command("generer_donnees", "--echelle", "0", stdout=io.StringIO())
+
+
+def test_repartir():
+    assert repartir(10, [1, 1, 1]) == [4, 3, 3]
+    assert sum(repartir(11_400, [217, 305, 147, 0])) == 11_400
+    assert repartir(5, [0, 0]) == [0, 0]

@@ -1,0 +1,89 @@
+"""Commande mesurer_performances : format des lignes, base laissée intacte."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from rupn.comptes.models import Role
+from rupn.pilotage.performances import SCENARIOS, fichier_annuaire_par_defaut
+from rupn.territoires.models import Bassin, Etablissement
+
+pytestmark = pytest.mark.django_db
+
+LIGNE_CHIFFRE = re.compile(r"^\w+: \w+ = [\d.]+ \S+")
+LIGNES_EXTRAIT = 300
+
+
+@pytest.fixture
+def petit_annuaire(tmp_path, monkeypatch):
+    """L'en-tête et les 300 premières lignes du vrai fichier de l'annuaire."""
+    monkeypatch.delenv("RUPN_FICHIER_ANNUAIRE", raising=False)
+    source = fichier_annuaire_par_defaut()
+    if not source.exists():
+        pytest.skip(f"fichier de l'annuaire absent : {source}")
+    with source.open("rb") as fichier:
+        lignes = [fichier.readline() for _ in range(LIGNES_EXTRAIT + 1)]
+    chemin = tmp_path / "annuaire.csv"
+    chemin.write_bytes(b"".join(lignes))
+    return chemin
+
+
+def etat_de_la_base():
+    return {
+        "etablissements": sorted(Etablissement.objects.values_list("uai", "nom", "ouvert", "etablissement_mere")),
+        "bassins": sorted(Bassin.objects.values_list("code", "libelle")),
+        "roles": sorted(Role.objects.values_list("pk", "etablissement")),
+    }
+
+
+def mesurer(*arguments):
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    call_command("mesurer_performances", *arguments, stdout=sortie, stderr=erreurs)
+    return sortie.getvalue().splitlines(), erreurs.getvalue()
+
+
+def figures(lignes):
+    return {ligne.split(" = ")[0].split(": ")[1]: ligne.split(" = ")[1].split()[0] for ligne in lignes}
+
+
+def test_scenario_import(petit_annuaire, rupn_a, college_herault):
+    """Les lignes ont le format attendu ; la base est ensuite telle qu'avant, rôles compris."""
+    avant = etat_de_la_base()
+    lignes, erreurs = mesurer("import", "--fichier", str(petit_annuaire))
+
+    assert lignes[0] == f"import: base = {connection.vendor}"
+    for ligne in lignes[1:]:
+        assert LIGNE_CHIFFRE.match(ligne), ligne
+    chiffres = figures(lignes)
+    assert chiffres["lignes_fichier"] == str(LIGNES_EXTRAIT)
+    assert int(chiffres["etablissements_ecrits"]) > 0
+    assert chiffres["etablissements_ecrits"] == chiffres["etablissements_ecrits_ligne_a_ligne"]
+    assert float(chiffres["secondes"]) > 0
+    assert int(chiffres["lignes_par_seconde"]) > 0
+    assert float(chiffres["acceleration"]) > 0
+    assert {"secondes_ligne_a_ligne", "lignes_par_seconde_ligne_a_ligne"} <= set(chiffres)
+    assert ("SQLite" in erreurs) == (connection.vendor == "sqlite")
+    assert "comparaison est faussée" not in erreurs
+
+    assert etat_de_la_base() == avant
+
+
+def test_tous_les_scenarios_par_defaut(petit_annuaire, monkeypatch):
+    monkeypatch.setenv("RUPN_FICHIER_ANNUAIRE", str(petit_annuaire))
+    lignes, _ = mesurer()
+    assert {ligne.split(":")[0] for ligne in lignes} == set(SCENARIOS)
+    assert Etablissement.objects.count() == 0
+
+
+def test_fichier_absent(tmp_path):
+    with pytest.raises(CommandError, match="Fichier de l'annuaire introuvable"):
+        mesurer("import", "--fichier", str(tmp_path / "absent.csv"))
+
+
+def test_scenario_inconnu():
+    with pytest.raises(CommandError, match="Scénario inconnu : vitesse"):
+        mesurer("vitesse")

@@ -1,0 +1,268 @@
+"""Matrice d'accès : chaque URL est publique, personnelle (toute personne connectée) ou
+couverte ici pour chaque persona. Hors du rôle : 403 ; hors du périmètre : 404.
+
+Le méta-test parcourt le résolveur d'URL : une URL nouvelle qui n'est dans aucune
+liste fait échouer la suite (à la manière de Zulip).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from rupn.comptes.models import Invitation, Role
+from rupn.territoires.models import ImportAnnuaire
+from tests.conftest import client_de
+
+# Pages ouvertes sans connexion (revue à chaque ajout).
+PUBLIQUES = {
+    "accueil",
+    "mentions_legales",
+    "donnees_personnelles",
+    "accessibilite",
+    "plan_du_site",
+    "comptes:invitation_accepter",
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_email_verification_sent",
+    "account_inactive",
+    "mfa_authenticate",
+    "proconnect_login",
+    "proconnect_callback",
+    "proconnect_logout_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",
+}
+
+# Pages de la personne connectée elle-même (compte, mot de passe, double authentification).
+PERSONNELLES = {
+    "account_change_password",
+    "account_set_password",
+    "account_email",
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_generate_recovery_codes",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_reauthenticate",
+    "socialaccount_connections",
+    "socialaccount_login_error",
+    "comptes:role_choisir",
+}
+
+PERSONAS = [
+    "anonyme",
+    "chef_a",
+    "adjoint_a",
+    "rupn_a",
+    "chef_b",
+    "dane_toulouse",
+    "dane_montpellier",
+    "correspondant_31",
+    "national",
+]
+
+
+@dataclass
+class Cas:
+    nom: str
+    attentes: dict  # persona → code HTTP attendu ; "login" = renvoi vers la connexion
+    objet: str | None = None  # fixture qui fournit l'argument de l'URL
+    methode: str = "get"
+    args: list = field(default_factory=list)
+
+
+ACADEMIQUES_OK = {"dane_toulouse": 200, "dane_montpellier": 200, "correspondant_31": 200, "national": 200}
+ETABLISSEMENT_REFUSE = {"chef_a": 403, "adjoint_a": 403, "rupn_a": 403, "chef_b": 403}
+DANE_SEULEMENT = {
+    **ETABLISSEMENT_REFUSE,
+    "dane_toulouse": 200,
+    "dane_montpellier": 200,
+    "correspondant_31": 403,
+    "national": 403,
+}
+INVITANTS = {
+    "chef_a": 200,
+    "adjoint_a": 200,
+    "rupn_a": 403,
+    "chef_b": 200,
+    "dane_toulouse": 200,
+    "dane_montpellier": 200,
+    "correspondant_31": 403,
+    "national": 200,
+}
+
+CAS = [
+    Cas("territoires:etablissement_liste", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("territoires:etablissement_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["csv"]),
+    Cas(
+        "territoires:etablissement_detail",
+        {
+            "chef_a": 200,
+            "adjoint_a": 200,
+            "rupn_a": 200,
+            "chef_b": 404,
+            "dane_toulouse": 200,
+            "dane_montpellier": 404,
+            "correspondant_31": 200,
+            "national": 200,
+        },
+        objet="college_a",
+    ),
+    Cas("territoires:import_liste", DANE_SEULEMENT),
+    Cas(
+        "territoires:import_apercu",
+        {**DANE_SEULEMENT, "dane_montpellier": 404},
+        objet="depot_toulouse",
+    ),
+    Cas(
+        "territoires:import_confirmer",
+        {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 404},
+        objet="depot_toulouse",
+        methode="post",
+    ),
+    Cas(
+        "territoires:import_abandonner",
+        {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 404},
+        objet="depot_toulouse",
+        methode="post",
+    ),
+    Cas("comptes:invitation_liste", INVITANTS),
+    Cas("comptes:invitation_creer", INVITANTS),
+    Cas(
+        "comptes:invitation_annuler",
+        {
+            "chef_a": 302,
+            "adjoint_a": 302,
+            "rupn_a": 403,
+            "chef_b": 404,
+            "dane_toulouse": 302,
+            "dane_montpellier": 404,
+            "correspondant_31": 403,
+            "national": 302,
+        },
+        objet="invitation_a",
+        methode="post",
+    ),
+]
+
+
+@pytest.fixture
+def depot_toulouse(dane_toulouse, tmp_path):
+    from django.core.files.base import ContentFile
+
+    depot = ImportAnnuaire(
+        academie=dane_toulouse.roles.get().academie,
+        nom_fichier="annuaire.csv",
+        empreinte="0" * 64,
+        auteur=dane_toulouse,
+    )
+    depot.fichier.save("annuaire.csv", ContentFile(b"identifiant_de_l_etablissement\n"), save=False)
+    depot.save()
+    return depot
+
+
+@pytest.fixture
+def invitation_a(chef_a, college_a):
+    return Invitation.objects.create(
+        email="invite@rupn.example",
+        type_role=Role.Type.RUPN,
+        etablissement=college_a,
+        academie=college_a.academie,
+        invite_par=chef_a,
+    )
+
+
+def _url(cas, request):
+    args = list(cas.args)
+    if cas.objet:
+        objet = request.getfixturevalue(cas.objet)
+        args.append(objet.uuid)
+    return reverse(cas.nom, args=args)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("cas", CAS, ids=lambda cas: cas.nom)
+def test_matrice_d_acces(cas, persona, request):
+    # Toutes les personas existent : les objets des autres ne doivent jamais fuiter.
+    utilisateurs = {nom: request.getfixturevalue(nom) for nom in PERSONAS if nom != "anonyme"}
+    url = _url(cas, request)
+    client = request.getfixturevalue("anonyme") if persona == "anonyme" else client_de(utilisateurs[persona])
+    reponse = getattr(client, cas.methode)(url)
+    if persona == "anonyme":
+        assert reponse.status_code == 302
+        assert reponse["Location"].startswith(reverse("account_login"))
+    else:
+        assert reponse.status_code == cas.attentes[persona], f"{persona} sur {url}"
+    if reponse.status_code in (403, 404):
+        assert "fr-header" in reponse.content.decode(), "les pages d'erreur gardent le gabarit DSFR"
+
+
+@pytest.mark.parametrize("nom", sorted(PERSONNELLES - {"comptes:role_choisir"}))
+def test_pages_personnelles_refusent_les_anonymes(nom, anonyme):
+    reponse = anonyme.get(reverse(nom))
+    assert reponse.status_code == 302
+    assert reverse("account_login") in reponse["Location"]
+
+
+def test_changer_de_role_refuse_les_anonymes_et_un_role_d_autrui(anonyme, chef_a, chef_b):
+    reponse = anonyme.post(reverse("comptes:role_choisir"), {"role": "x"})
+    assert reponse.status_code == 302 and reverse("account_login") in reponse["Location"]
+    role_de_b = chef_b.roles.get()
+    reponse = client_de(chef_a).post(reverse("comptes:role_choisir"), {"role": str(role_de_b.uuid)})
+    assert reponse.status_code == 404
+
+
+def test_les_pages_d_administration_demandent_un_compte_administrateur(anonyme, chef_a):
+    reponse = anonyme.get("/admin/")
+    assert reponse.status_code == 302
+    reponse = client_de(chef_a).get("/admin/")
+    assert reponse.status_code == 302 and "login" in reponse["Location"]
+
+
+def _noms_d_url(resolveur=None, espace=""):
+    for motif in (resolveur or get_resolver()).url_patterns:
+        if isinstance(motif, URLResolver):
+            yield from _noms_d_url(motif, espace + (f"{motif.namespace}:" if motif.namespace else ""))
+        elif isinstance(motif, URLPattern) and motif.name:
+            yield espace + motif.name
+
+
+def test_chaque_url_est_publique_personnelle_ou_dans_la_matrice():
+    couvertes = PUBLIQUES | PERSONNELLES | {cas.nom for cas in CAS}
+    oubliees = sorted(nom for nom in set(_noms_d_url()) if not nom.startswith("admin:") and nom not in couvertes)
+    assert oubliees == [], f"URL sans test d'accès : {oubliees}"
+    for cas in CAS:
+        assert set(cas.attentes) == set(PERSONAS) - {"anonyme"}, f"{cas.nom} : une persona manque"
+
+
+def test_la_liste_publique_ne_contient_que_des_url_existantes():
+    assert PUBLIQUES <= set(_noms_d_url())
+    assert PERSONNELLES <= set(_noms_d_url())
+
+
+@pytest.mark.parametrize("nom", sorted(PUBLIQUES))
+def test_les_pages_publiques_s_ouvrent_sans_connexion(nom, anonyme, db):
+    motif = next(m for m in _motifs() if m[0] == nom)
+    if motif[1]:
+        pytest.skip(f"{nom} attend un paramètre ({', '.join(motif[1])}) : testée avec un jeton valide ailleurs")
+    reponse = anonyme.get(reverse(nom))
+    assert not (reponse.status_code == 302 and reponse["Location"].startswith(reverse("account_login") + "?next"))
+
+
+def _motifs(resolveur=None, espace=""):
+    """(nom, paramètres) de chaque URL nommée."""
+    for motif in (resolveur or get_resolver()).url_patterns:
+        if isinstance(motif, URLResolver):
+            yield from _motifs(motif, espace + (f"{motif.namespace}:" if motif.namespace else ""))
+        elif isinstance(motif, URLPattern) and motif.name:
+            yield espace + motif.name, list(motif.pattern.regex.groupindex)
