@@ -2,6 +2,7 @@
 
 import re
 import time
+from urllib.parse import unquote
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -140,7 +141,7 @@ def test_page_sans_contexte_renvoie_a_la_connexion(db, anonyme, adresse):
     ("adresse", "textes"),
     [
         ("/comptes/logout/", ["Se déconnecter", "Êtes-vous sûr(e) de vouloir vous déconnecter ?"]),
-        ("/comptes/email/", ["Adresses e-mail", "personne@rupn.example", "Vérifiée", 'class="fr-sidemenu"']),
+        ("/comptes/email/", ["Adresses électroniques", "personne@rupn.example", "Vérifiée", 'class="fr-sidemenu"']),
         ("/comptes/password/change/", ["Modifier le mot de passe", "Mot de passe actuel", 'class="fr-input"']),
         ("/comptes/reauthenticate/", ["Confirmer l'accès", 'name="password"']),
         ("/comptes/2fa/", ["Authentification à deux facteurs", "Double authentification", "Activer"]),
@@ -397,7 +398,7 @@ def test_connexion_a_l_administration_passe_par_allauth(db, anonyme):
     # admin.site.login avec allauth.account.decorators.secure_admin_login.
     assert reponse.status_code == 302, "la page de connexion de l'administration ne passe pas par allauth"
     assert reponse.url.startswith("/comptes/login/")
-    assert "next=/admin/" in reponse.url
+    assert "next=/admin/" in unquote(reponse.url)
 
 
 def test_administrateur_sans_totp_doit_l_activer(db):
