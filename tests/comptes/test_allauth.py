@@ -100,9 +100,15 @@ def client_reauthentifie(personne):
         ("/comptes/password/reset/", ["Réinitialisation du mot de passe", 'class="fr-input"']),
         ("/comptes/password/reset/done/", ["Nous vous avons envoyé un e-mail"]),
         ("/comptes/password/reset/key/done/", ["Votre mot de passe a été modifié."]),
-        ("/comptes/password/reset/key/1-mauvaise-cle/", ["Lien de réinitialisation invalide", "demander un nouveau lien"]),
+        (
+            "/comptes/password/reset/key/1-mauvaise-cle/",
+            ["Lien de réinitialisation invalide", "demander un nouveau lien"],
+        ),
         ("/comptes/confirm-email/", ["Vérifiez votre adresse e-mail"]),
-        ("/comptes/confirm-email/cle-inconnue/", ["Ce lien de confirmation d'adresse e-mail a expiré ou n'est pas valide."]),
+        (
+            "/comptes/confirm-email/cle-inconnue/",
+            ["Ce lien de confirmation d'adresse e-mail a expiré ou n'est pas valide."],
+        ),
         ("/comptes/inactive/", ["Compte inactif"]),
         ("/comptes/3rdparty/login/cancelled/", ["Connexion annulée"]),
     ],
@@ -155,7 +161,9 @@ def test_page_de_compte_en_francais_dans_le_dsfr(client_reauthentifie, adresse, 
 
 def test_page_d_erreur_de_connexion_externe(client_reauthentifie):
     # allauth la rend avec le statut 401 (Unauthorized).
-    page_dsfr(client_reauthentifie.get("/comptes/3rdparty/login/error/"), "Échec de la connexion", "ProConnect", statut=401)
+    page_dsfr(
+        client_reauthentifie.get("/comptes/3rdparty/login/error/"), "Échec de la connexion", "ProConnect", statut=401
+    )
 
 
 def test_definir_un_mot_de_passe_quand_on_n_en_a_pas(personne):
@@ -340,9 +348,7 @@ def test_activation_sans_obligation_n_affiche_pas_l_alerte(client_reauthentifie)
 
 def test_activation_refuse_un_mauvais_code(client_reauthentifie, personne):
     client_reauthentifie.get("/comptes/2fa/totp/activate/")
-    contenu = page_dsfr(
-        client_reauthentifie.post("/comptes/2fa/totp/activate/", {"code": "000000"}), "Code incorrect."
-    )
+    contenu = page_dsfr(client_reauthentifie.post("/comptes/2fa/totp/activate/", {"code": "000000"}), "Code incorrect.")
     assert 'aria-describedby="id_code-desc-error"' in contenu
     assert not Authenticator.objects.filter(user=personne).exists()
 
@@ -441,7 +447,9 @@ def test_connexion_propose_proconnect_quand_il_est_configure(db, anonyme, settin
         }
     }
     contenu = page_dsfr(anonyme.get("/comptes/login/?next=/etablissements/"), "fr-connect-group", "ProConnect")
-    formulaire = re.search(r'<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrfmiddlewaretoken"', contenu)
+    formulaire = re.search(
+        r'<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrfmiddlewaretoken"', contenu
+    )
     assert formulaire
     assert formulaire.group(1).startswith("/comptes/proconnect/login/")
     assert "next=%2Fetablissements%2F" in formulaire.group(1)

@@ -22,13 +22,13 @@ class Command(BaseCommand):
         try:
             academie = Academie.objects.get(code=academie.zfill(2))
         except Academie.DoesNotExist:
-            raise CommandError(f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier).")
+            raise CommandError(
+                f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier)."
+            )
         if not fichier.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
         try:
-            bilan = importer_annuaire(
-                fichier.read_bytes(), academie, simulation=dry_run, progression=self._progression
-            )
+            bilan = importer_annuaire(fichier.read_bytes(), academie, simulation=dry_run, progression=self._progression)
         except AnnuaireInvalide as erreur:
             raise CommandError(f"Import impossible, rien n'a été modifié : {erreur}") from erreur
         for rejet in bilan.rejetes:
