@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from rupn import views
+
+# La connexion à l'administration passe par allauth (et sa double authentification).
+admin.site.login = secure_admin_login(admin.site.login)
 
 handler403 = "rupn.views.erreur_403"
 handler404 = "rupn.views.erreur_404"

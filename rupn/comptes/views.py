@@ -2,7 +2,7 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,6 +88,9 @@ def invitation_accepter(request, jeton):
         )
     compte_existant = invitation.email.lower() == request.user.email.lower() if request.user.is_authenticated else False
     deja_inscrit = Utilisateur.objects.filter(email__iexact=invitation.email).exists()
+    if deja_inscrit and not compte_existant and request.user.is_authenticated:
+        # Renvoyer vers la connexion bouclerait : allauth renvoie une personne connectée vers `next`.
+        raise PermissionDenied("Cette invitation a été envoyée à une autre adresse électronique que la vôtre.")
     if deja_inscrit and not compte_existant:
         messages.info(
             request,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models.deletion import PROTECT, RESTRICT
+from django.db.models.deletion import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL
 from django.utils import timezone
 
 from rupn.comptes.models import Role, Utilisateur
@@ -296,11 +296,33 @@ def _creer_par_lots(modele, objets):
     return objets
 
 
-def effacer_references_protegees(modele, queryset):
-    """Efface les lignes qui protègent (PROTECT, RESTRICT) celles de `queryset`."""
+def effacer_en_masse(queryset):
+    """Efface les lignes de `queryset` et ce qui en dépend, par sous-requêtes SQL, sans charger
+    les lignes en mémoire (le collecteur de Django met ~15 s pour 26 000 personnes).
+
+    CASCADE, mais aussi PROTECT et RESTRICT : les lignes qui protègent sont effacées ;
+    SET_NULL : mise à NULL ; DO_NOTHING : rien. Pas de signaux pre_delete/post_delete.
+    Pour toute autre règle, on s'en remet au `delete()` de Django. Rend le nombre de lignes effacées.
+    """
+    modele = queryset.model
+    total = 0
+    for champ in modele._meta.local_many_to_many:
+        lien = champ.remote_field.through
+        total += lien._base_manager.filter(**{f"{champ.m2m_field_name()}__in": queryset}).delete()[0]
     for relation in modele._meta.related_objects:
-        if relation.on_delete in (PROTECT, RESTRICT):
-            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": queryset}).delete()
+        if relation.many_to_many:
+            lien = relation.through
+            nom = relation.field.m2m_reverse_field_name()
+            total += lien._base_manager.filter(**{f"{nom}__in": queryset}).delete()[0]
+            continue
+        liees = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": queryset})
+        if relation.on_delete is SET_NULL:
+            liees.update(**{relation.field.name: None})
+        elif relation.on_delete in (CASCADE, PROTECT, RESTRICT) and relation.related_model is not modele:
+            total += effacer_en_masse(liees)
+        elif relation.on_delete is not DO_NOTHING:
+            return total + queryset.delete()[0]
+    return total + queryset._raw_delete(queryset.db)
 
 
 # --- Étape : années scolaires ----------------------------------------------------------
@@ -320,7 +342,7 @@ def bassins_synthetiques():
 
 
 def effacer_bassins():
-    return bassins_synthetiques().delete()[0]
+    return effacer_en_masse(bassins_synthetiques())
 
 
 def _effectifs(contexte):
@@ -375,10 +397,7 @@ def etablissements_synthetiques():
 
 
 def effacer_etablissements():
-    synthetiques = etablissements_synthetiques()
-    effacer_references_protegees(Etablissement, synthetiques)
-    synthetiques.update(etablissement_mere=None)
-    return synthetiques.delete()[0]
+    return effacer_en_masse(etablissements_synthetiques())
 
 
 def _numeros_uai(departement, pris):
@@ -521,13 +540,7 @@ def utilisateurs_synthetiques():
 
 
 def effacer_personnes():
-    utilisateurs = utilisateurs_synthetiques()
-    roles = Role.objects.filter(utilisateur__in=utilisateurs)
-    effacer_references_protegees(Role, roles)
-    nombre = Role.departements.through.objects.filter(role__in=roles).delete()[0]
-    nombre += roles.delete()[0]
-    effacer_references_protegees(Utilisateur, utilisateurs)
-    return nombre + utilisateurs.delete()[0]
+    return effacer_en_masse(utilisateurs_synthetiques())
 
 
 def _personne(aleatoire, email):

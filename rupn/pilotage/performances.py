@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from rupn.pilotage.generation import effacer_references_protegees
+from rupn.pilotage.generation import effacer_en_masse
 from rupn.territoires.annuaire import (
     COLONNES_INCORRECTES,
     AnnuaireInvalide,
@@ -182,9 +182,7 @@ def importer_ligne_a_ligne(contenu, academie):
 def vider_etablissements(academie):
     """Retire les établissements de l'académie (et ce qui les protège) : à n'appeler que
     dans une transaction annulée."""
-    etablissements = Etablissement.objects.filter(academie=academie)
-    effacer_references_protegees(Etablissement, etablissements)
-    etablissements.delete()
+    effacer_en_masse(Etablissement.objects.filter(academie=academie))
 
 
 def lire_fichier(chemin):

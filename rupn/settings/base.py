@@ -141,8 +141,6 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = RUPN_NOM_SERVICE
-# L'administration de Django passe par la connexion d'allauth (et donc par la double authentification).
-DJANGO_ADMIN_FORCE_ALLAUTH = True
 
 # ProConnect : proposé quand l'identifiant client est configuré.
 PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")

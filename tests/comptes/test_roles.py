@@ -86,7 +86,9 @@ def test_changer_de_role_change_l_accueil(double_casquette):
 def test_la_page_suivante_doit_etre_sur_le_meme_site(double_casquette, suivante, attendue):
     rupn = role_de(double_casquette, Role.Type.RUPN)
 
-    reponse = client_de(double_casquette).post(reverse("comptes:role_choisir"), {"role": str(rupn.uuid), "next": suivante})
+    reponse = client_de(double_casquette).post(
+        reverse("comptes:role_choisir"), {"role": str(rupn.uuid), "next": suivante}
+    )
 
     assert reponse.status_code == 302
     assert reponse["Location"] == attendue
@@ -145,7 +147,9 @@ def test_un_role_choisi_puis_echu_laisse_place_a_un_autre(double_casquette):
     client = client_de(double_casquette)
     rupn = role_de(double_casquette, Role.Type.RUPN)
     client.post(reverse("comptes:role_choisir"), {"role": str(rupn.uuid)})
-    Role.objects.filter(pk=rupn.pk).update(debut=timezone.localdate() - datetime.timedelta(days=5), fin=timezone.localdate() + HIER)
+    Role.objects.filter(pk=rupn.pk).update(
+        debut=timezone.localdate() - datetime.timedelta(days=5), fin=timezone.localdate() + HIER
+    )
 
     reponse = client.get("/")
 

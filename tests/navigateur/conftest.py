@@ -56,9 +56,7 @@ def navigateur():
 
     DOSSIER_CAPTURES.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True)
         yield chromium
         chromium.close()
 

@@ -143,3 +143,17 @@ def test_repartir():
     assert repartir(10, [1, 1, 1]) == [4, 3, 3]
     assert sum(repartir(11_400, [217, 305, 147, 0])) == 11_400
     assert repartir(5, [0, 0]) == [0, 0]
+
+
+def test_regeneration_detache_les_donnees_reelles_liees():
+    """Un rôle réel dans un établissement synthétique part avec lui ; la personne reste,
+    une section réelle rattachée à un lycée synthétique est détachée."""
+    generer()
+    synthetique = Etablissement.objects.filter(nom__startswith=MARQUEUR).first()
+    role = RoleFactory(etablissement=synthetique, type=Role.Type.RUPN)
+    section = EtablissementFactory(nom="SEP réelle", etablissement_mere=synthetique)
+    generer()
+    assert not Role.objects.filter(pk=role.pk).exists()
+    assert Utilisateur.objects.filter(pk=role.utilisateur_id).exists()
+    section.refresh_from_db()
+    assert section.etablissement_mere is None
