@@ -9,9 +9,12 @@ _FAUX = {"0", "false", "no", "off", "non", "faux", ""}
 
 
 def env_str(nom, defaut=None):
-    valeur = os.environ.get(nom, defaut)
-    if valeur is None:
-        raise ImproperlyConfigured(f"La variable d'environnement {nom} est obligatoire.")
+    """Valeur de la variable ; sans défaut, elle est obligatoire et ne peut pas être vide."""
+    valeur = os.environ.get(nom)
+    if valeur is None or (valeur == "" and defaut is None):
+        if defaut is None:
+            raise ImproperlyConfigured(f"La variable d'environnement {nom} est obligatoire.")
+        return defaut
     return valeur
 
 

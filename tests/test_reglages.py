@@ -62,6 +62,16 @@ def test_sans_cle_secrete_la_production_refuse_de_demarrer():
     assert "ImproperlyConfigured: La variable d'environnement DJANGO_SECRET_KEY est obligatoire." in resultat.stderr
 
 
+def test_une_cle_secrete_vide_est_refusee_en_francais(monkeypatch):
+    from rupn.env import env_str
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY est obligatoire"):
+        env_str("DJANGO_SECRET_KEY")
+    monkeypatch.setenv("PROCONNECT_CLIENT_ID", "")
+    assert env_str("PROCONNECT_CLIENT_ID", "") == ""
+
+
 def test_env_bool_refuse_une_valeur_ambigue(monkeypatch):
     monkeypatch.setenv("RUPN_ESSAI", "peut-être")
     with pytest.raises(ImproperlyConfigured, match="RUPN_ESSAI doit valoir true ou false, pas « peut-être »."):

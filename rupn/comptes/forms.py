@@ -61,13 +61,32 @@ class InvitationForm(FormulaireModeleDsfr):
         if self.role_actif.est_direction:
             donnees["etablissement"] = self.role_actif.etablissement
             self.instance.etablissement = self.role_actif.etablissement
-        if type_role in Role.TYPES_ETABLISSEMENT and not donnees.get("etablissement"):
-            self.add_error("etablissement", "Choisissez l'établissement où ce rôle s'exercera.")
-        if type_role in (Role.Type.DANE, Role.Type.CORRESPONDANT) and not donnees.get("academie"):
-            self.add_error("academie", "Choisissez l'académie où ce rôle s'exercera.")
-        if type_role == Role.Type.CORRESPONDANT and not donnees.get("departements"):
-            self.add_error("departements", "Choisissez au moins un département.")
+        manquant = self._champ_manquant(type_role, donnees)
+        if manquant:
+            self.add_error(*manquant)
+        departements = donnees.get("departements") or []
+        academie = donnees.get("academie")
+        if (
+            type_role == Role.Type.CORRESPONDANT
+            and academie
+            and any(d.academie_id != academie.pk for d in departements)
+        ):
+            self.add_error("departements", f"Choisissez des départements de l'académie de {academie.nom}.")
         return donnees
+
+    def _champ_manquant(self, type_role, donnees):
+        """(champ, message) du premier champ exigé par ce rôle qui manque sans avoir déjà d'erreur."""
+        exigences = []
+        if type_role in Role.TYPES_ETABLISSEMENT:
+            exigences.append(("etablissement", "Choisissez l'établissement où ce rôle s'exercera."))
+        if type_role in (Role.Type.DANE, Role.Type.CORRESPONDANT):
+            exigences.append(("academie", "Choisissez l'académie où ce rôle s'exercera."))
+        if type_role == Role.Type.CORRESPONDANT:
+            exigences.append(("departements", "Choisissez au moins un département."))
+        for champ, message in exigences:
+            if not donnees.get(champ) and champ not in self.errors:
+                return champ, message
+        return None
 
 
 class AcceptationInvitationForm(FormulaireDsfr):

@@ -48,20 +48,34 @@ def invitation_accepter(*, invitation, utilisateur=None, first_name="", last_nam
         )
     elif utilisateur.email.lower() != invitation.email.lower():
         raise ValidationError("Cette invitation a été envoyée à une autre adresse électronique.")
-    EmailAddress.objects.update_or_create(
-        user=utilisateur,
-        email=invitation.email,
-        defaults={"verified": True, "primary": True},
+    adresse = EmailAddress.objects.filter(user=utilisateur, email__iexact=invitation.email).first()
+    if adresse is None:
+        premiere = not EmailAddress.objects.filter(user=utilisateur).exists()
+        EmailAddress.objects.create(user=utilisateur, email=utilisateur.email, verified=True, primary=premiere)
+    elif not adresse.verified:
+        adresse.verified = True
+        adresse.save(update_fields=["verified"])
+    # Un rôle déjà détenu n'est pas dupliqué ; les départements proposés s'y ajoutent.
+    role = (
+        Role.objects.valides()
+        .filter(
+            utilisateur=utilisateur,
+            type=invitation.type_role,
+            etablissement=invitation.etablissement,
+            academie=invitation.academie,
+        )
+        .first()
     )
-    role = Role(
-        utilisateur=utilisateur,
-        type=invitation.type_role,
-        etablissement=invitation.etablissement,
-        academie=invitation.academie,
-    )
-    role.full_clean()
-    role.save()
-    role.departements.set(invitation.departements.all())
+    if role is None:
+        role = Role(
+            utilisateur=utilisateur,
+            type=invitation.type_role,
+            etablissement=invitation.etablissement,
+            academie=invitation.academie,
+        )
+        role.full_clean()
+        role.save()
+    role.departements.add(*invitation.departements.all())
     invitation.acceptee_le = timezone.now()
     invitation.role = role
     invitation.save(update_fields=["acceptee_le", "role"])

@@ -330,6 +330,39 @@ def test_une_personne_connectee_avec_une_autre_adresse_ne_peut_pas_accepter(rupn
     assert invitation_chef_b.statut == "en attente"
 
 
+def test_un_role_deja_detenu_n_est_pas_duplique_et_l_adresse_en_majuscules_est_reconnue(chef_a, college_a):
+    from rupn.comptes.services import invitation_accepter
+
+    invitation = Invitation.objects.create(
+        email="Chef.A@RUPN.example",
+        type_role=Role.Type.CHEF,
+        etablissement=college_a,
+        academie=college_a.academie,
+        invite_par=chef_a,
+    )
+    invitation_accepter(invitation=invitation, utilisateur=chef_a)
+    assert chef_a.roles.count() == 1
+    assert EmailAddress.objects.filter(user=chef_a).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.role == chef_a.roles.get()
+
+
+def test_un_correspondant_ne_recoit_que_des_departements_de_son_academie(national, django_capture_on_commit_callbacks):
+    client = client_de(national)
+    reponse = client.post(
+        reverse("comptes:invitation_creer"),
+        {
+            "email": "correspondant@rupn.example",
+            "type_role": Role.Type.CORRESPONDANT,
+            "academie": academie("16").pk,
+            "departements": [Departement.objects.get(code="034").pk],
+        },
+    )
+    assert reponse.status_code == 200
+    assert "Choisissez des départements de l&#x27;académie de Toulouse." in reponse.content.decode()
+    assert not Invitation.objects.exists()
+
+
 # --- Annulation et liste ------------------------------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 # Messages connus, vérifiés par un test dédié plutôt que sur chaque page :
 # - CONTENT_SECURITY_POLICY écrit la chaîne "'nonce'" au lieu de csp.constants.NONCE : l'en-tête
-#   garde cette source invalide (voir test_parcours.test_en_tete_csp_avec_nonce).
+#   garde cette source invalide (voir test_parcours.test_en_tete_csp_sans_source_invalide).
 MESSAGES_CONNUS = ("contains an invalid source: ''nonce''",)
 
 

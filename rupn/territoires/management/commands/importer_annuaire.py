@@ -24,7 +24,7 @@ class Command(BaseCommand):
         except Academie.DoesNotExist:
             raise CommandError(
                 f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier)."
-            )
+            ) from None
         if not fichier.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
         try:
