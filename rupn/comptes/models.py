@@ -213,12 +213,12 @@ class Invitation(models.Model):
     expire_le = models.DateTimeField("expire le", default=_expiration)
     acceptee_le = models.DateTimeField("acceptée le", null=True, blank=True)
     annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
-    role = models.OneToOneField(
+    role = models.ForeignKey(
         Role,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="invitation",
+        related_name="invitations",
     )
 
     objects = InvitationQuerySet.as_manager()

@@ -341,6 +341,14 @@ def test_un_role_deja_detenu_n_est_pas_duplique_et_l_adresse_en_majuscules_est_r
         invite_par=chef_a,
     )
     invitation_accepter(invitation=invitation, utilisateur=chef_a)
+    seconde = Invitation.objects.create(
+        email=chef_a.email,
+        type_role=Role.Type.CHEF,
+        etablissement=college_a,
+        academie=college_a.academie,
+        invite_par=chef_a,
+    )
+    invitation_accepter(invitation=seconde, utilisateur=chef_a)
     assert chef_a.roles.count() == 1
     assert EmailAddress.objects.filter(user=chef_a).count() == 1
     invitation.refresh_from_db()
