@@ -124,6 +124,7 @@ def test_la_page_403_est_une_page_dsfr_en_francais(rupn_a):
 def test_la_page_500_rend_le_gabarit_d_erreur(db):
     requete = RequestFactory().get("/")
     requete.user = AnonymousUser()
+    requete.csp_nonce = "nonce-de-test"  # posé par django-csp quand la requête traverse les intergiciels
     gabarits = []
 
     def noter(sender, template, context, **kwargs):

@@ -24,6 +24,7 @@ def invitation_envoyer(*, formulaire, invite_par, url_absolue):
     contexte = {
         "invitation": invitation,
         "lien": url_absolue(invitation.get_absolute_url()),
+        "nom_service": settings.RUPN_NOM_SERVICE,
     }
     transaction.on_commit(
         lambda: send_mail(

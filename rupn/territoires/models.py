@@ -160,6 +160,10 @@ class Etablissement(models.Model):
     def get_absolute_url(self):
         return reverse("territoires:etablissement_detail", args=[self.uuid])
 
+    @property
+    def libelle_bassin(self):
+        return self.bassin.libelle if self.bassin_id else ""
+
     def clean(self):
         if self.departement_id and self.academie_id and self.departement.academie_id != self.academie_id:
             raise ValidationError({"departement": "Ce département n'appartient pas à l'académie de l'établissement."})

@@ -136,7 +136,13 @@ def import_apercu(request, uuid):
     return render(
         request,
         "territoires/import_apercu.html",
-        {"depot": depot, "bilan": bilan, "resume": resume, "nb_hors_perimetre": nb_hors_perimetre},
+        {
+            "depot": depot,
+            "bilan": bilan,
+            "resume": resume,
+            "lignes_lues": bilan.get("lignes_lues", 0),
+            "nb_hors_perimetre": nb_hors_perimetre,
+        },
     )
 
 
