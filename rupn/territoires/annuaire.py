@@ -9,6 +9,7 @@ réussit entièrement ou ne change rien ; en simulation, il est annulé à la fi
 
 import csv
 import datetime
+import hashlib
 import io
 import unicodedata
 from collections import Counter
@@ -282,7 +283,7 @@ def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progr
             depot.statut = ImportAnnuaire.Statut.IMPORTE
             depot.importe_le = timezone.now()
             depot.bilan = bilan.en_dict()
-            depot.save(update_fields=["statut", "importe_le", "bilan"])
+            depot.save()
     return bilan
 
 
@@ -358,6 +359,13 @@ def _fermer_absents(academie, presents, bilan):
     absents = Etablissement.objects.filter(academie=academie, ouvert=True).exclude(uai__in=presents)
     bilan.fermes = [{"uai": uai, "nom": nom} for uai, nom in absents.values_list("uai", "nom")]
     absents.update(ouvert=False, date_fermeture=timezone.localdate())
+
+
+def depot_en_ligne_de_commande(academie, chemin, contenu):
+    """L'entrée d'historique d'un import lancé par une commande (sans auteur ni copie du fichier)."""
+    return ImportAnnuaire(
+        academie=academie, nom_fichier=chemin.name[:255], empreinte=hashlib.sha256(contenu).hexdigest()
+    )
 
 
 def depot_abandonner(*, depot):

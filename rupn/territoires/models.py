@@ -220,10 +220,19 @@ class ImportAnnuaire(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="imports")
-    fichier = models.FileField("fichier", upload_to=chemin_fichier_import)
+    fichier = models.FileField(
+        "fichier", upload_to=chemin_fichier_import, blank=True, help_text="Conservé pour les dépôts faits en ligne."
+    )
     nom_fichier = models.CharField("nom du fichier", max_length=255)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide pour un import fait en ligne de commande.",
+    )
     cree_le = models.DateTimeField("déposé le", auto_now_add=True)
     statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.APERCU)
     importe_le = models.DateTimeField("importé le", null=True, blank=True)

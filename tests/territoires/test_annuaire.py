@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from rupn.pilotage.demo import FICHIER_ANNUAIRE
 from rupn.territoires import annuaire
 from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire
-from rupn.territoires.models import Bassin, Etablissement
+from rupn.territoires.models import Bassin, Etablissement, ImportAnnuaire
 from tests.factories import academie
 
 FICHIER_REEL = Path(__file__).resolve().parents[3] / "shared/data/fr-en-annuaire-education_occitanie_2024-11-26.csv"
@@ -203,8 +203,12 @@ def test_commande_importer_annuaire_affiche_une_ligne_de_bilan(tmp_path):
         "rejetés : 0, hors périmètre : 99"
     ]
     assert Etablissement.objects.count() == 0
+    assert not ImportAnnuaire.objects.exists(), "une simulation ne laisse pas de trace dans l'historique"
     call_command("importer_annuaire", str(chemin), academie="16", stdout=sortie, stderr=erreurs)
     assert Etablissement.objects.count() == 579
+    depot = ImportAnnuaire.objects.get()
+    assert (depot.statut, depot.auteur, depot.nom_fichier) == ("importe", None, "annuaire.csv")
+    assert len(depot.bilan["crees"]) == 579
     assert "lecture" in erreurs.getvalue() or "écriture" in erreurs.getvalue()
 
 

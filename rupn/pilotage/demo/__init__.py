@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from rupn.comptes.models import Role, Utilisateur
-from rupn.territoires.annuaire import importer_annuaire
+from rupn.territoires.annuaire import depot_en_ligne_de_commande, importer_annuaire
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
 
 FICHIER_ANNUAIRE = Path(__file__).resolve().parent / "annuaire_toulouse_2024-11-26.csv"
@@ -51,7 +51,10 @@ def etablissements_demo():
 
 def charger_etablissements(sortie):
     academie = Academie.objects.get(code=CODE_ACADEMIE)
-    bilan = importer_annuaire(FICHIER_ANNUAIRE.read_bytes(), academie, simulation=False)
+    contenu = FICHIER_ANNUAIRE.read_bytes()
+    # L'historique des imports ne garde que le premier chargement de la démonstration.
+    depot = None if academie.imports.exists() else depot_en_ligne_de_commande(academie, FICHIER_ANNUAIRE, contenu)
+    bilan = importer_annuaire(contenu, academie, simulation=False, depot=depot)
     sortie(f"Établissements de l'académie de Toulouse : {bilan.resume()}.")
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire
+from rupn.territoires.annuaire import AnnuaireInvalide, depot_en_ligne_de_commande, importer_annuaire
 from rupn.territoires.models import Academie
 
 
@@ -27,8 +27,15 @@ class Command(BaseCommand):
             ) from None
         if not fichier.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
+        contenu = fichier.read_bytes()
         try:
-            bilan = importer_annuaire(fichier.read_bytes(), academie, simulation=dry_run, progression=self._progression)
+            bilan = importer_annuaire(
+                contenu,
+                academie,
+                simulation=dry_run,
+                depot=depot_en_ligne_de_commande(academie, fichier, contenu),
+                progression=self._progression,
+            )
         except AnnuaireInvalide as erreur:
             raise CommandError(f"Import impossible, rien n'a été modifié : {erreur}") from erreur
         for rejet in bilan.rejetes:
