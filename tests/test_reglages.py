@@ -109,7 +109,6 @@ def test_la_page_404_est_une_page_dsfr_en_francais(chef_a):
 
     contenu = page_dsfr_francaise(reponse, 404, "Page non trouvée", "Erreur 404")
     assert "Not Found" not in contenu
-    assert "VARIABLE INCONNUE" not in contenu
 
 
 def test_la_page_403_est_une_page_dsfr_en_francais(rupn_a):
@@ -118,7 +117,6 @@ def test_la_page_403_est_une_page_dsfr_en_francais(rupn_a):
     contenu = page_dsfr_francaise(reponse, 403, "Accès refusé", "Erreur 403")
     assert "Votre rôle actuel ne donne pas accès à cette page." in contenu
     assert "Forbidden" not in contenu
-    assert "VARIABLE INCONNUE" not in contenu
 
 
 def test_la_page_500_rend_le_gabarit_d_erreur(db):
@@ -139,3 +137,11 @@ def test_la_page_500_rend_le_gabarit_d_erreur(db):
     assert gabarits[0] == "erreurs/500.html"
     # Sans les intergiciels, le nonce CSP manque : seul le contenu de la page est vérifié ici.
     page_dsfr_francaise(reponse, 500, "Erreur inattendue", "Erreur 500")
+
+
+def test_en_test_une_variable_de_gabarit_inconnue_fait_echouer_le_rendu():
+    from django.template import engines
+
+    gabarit = engines["django"].from_string("Bonjour {{ personne.nom_mal_orthographie }}")
+    with pytest.raises(NameError, match="Variable de gabarit inconnue : personne.nom_mal_orthographie"):
+        gabarit.render({"personne": object()})

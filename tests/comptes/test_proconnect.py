@@ -434,12 +434,10 @@ def test_le_bouton_proconnect_suit_le_dsfr(proconnect):
 
     html = render_to_string("comptes/_proconnect_bouton.html", {"provider": fournisseur}, request=requete)
 
-    assert '<div class="fr-connect-group">' in html
+    assert '<div class="rupn-proconnect fr-mb-4w">' in html
     assert 'method="post" action="/comptes/proconnect/login/?process=login"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert '<button class="fr-connect" type="submit">' in html
-    assert '<span class="fr-connect__login">S’identifier avec</span>' in html
-    assert '<span class="fr-connect__brand">ProConnect</span>' in html
+    assert '<button class="fr-btn fr-btn--lg" type="submit">S’identifier avec ProConnect</button>' in html
     assert 'href="https://www.proconnect.gouv.fr/" target="_blank" rel="noopener"' in html
     assert "nouvelle fenêtre" in html
-    assert "!!VARIABLE INCONNUE" not in html
+    assert "fr-connect" not in html, "le logo de FranceConnect ne doit pas apparaître"
