@@ -33,6 +33,7 @@ class AnnuaireInvalide(Exception):
 
 # Noms de colonnes d'exports plus anciens ou de l'API, ramenés au nom actuel (normalisé).
 ALIAS_COLONNES = {
+    "etablissement_multi_lignes": "multi_uai",
     "uai": "identifiant_de_l_etablissement",
     "numero_uai": "identifiant_de_l_etablissement",
     "appellation_officielle": "nom_etablissement",
@@ -235,7 +236,7 @@ def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progr
         except ValidationError as erreur:
             raisons.append(_message(erreur))
         if uai in deja_vus:
-            if ligne.get("multi_uai") == "1" or ligne.get("etablissement_multi_lignes") == "1":
+            if ligne.get("multi_uai") == "1":
                 # Un même établissement sur plusieurs sites : une ligne par site, un seul UAI.
                 bilan.sites_secondaires.append(
                     {

@@ -103,6 +103,23 @@ def test_entetes_en_minuscules_sans_bom_et_anciens_noms_de_colonnes():
     assert len(bilan.crees) == 579
 
 
+def test_un_export_ancien_sans_colonnes_recentes():
+    """Export de 2023 : `etablissement_multi_lignes` au lieu de `multi_uai`, ni tutelle, ni état, ni contrat."""
+    entete, reste = lignes()
+    retirees = {"ministere_tutelle", "etat", "Code_type_contrat_prive", "date_maj_ligne", "code_bassin_formation"}
+    colonnes = entete.split(";")
+    gardees = [index for index, nom in enumerate(colonnes) if nom not in retirees]
+    ancien = ";".join(colonnes[i] for i in gardees).replace("multi_uai", "etablissement_multi_lignes")
+    lignes_anciennes = [";".join(ligne.split(";")[i] for i in gardees) for ligne in reste]
+    bilan = importer_annuaire(fichier(ancien, lignes_anciennes), academie("16"), simulation=False)
+    # Sans la colonne de tutelle, l'indicateur « lycée agricole » écarte les lycées agricoles.
+    assert dict(bilan.hors_perimetre)["lycée agricole (ministère de l'agriculture)"] > 0
+    assert len(bilan.sites_secondaires) == 2
+    assert bilan.rejetes == []
+    assert Etablissement.objects.filter(bassin__isnull=False).count() == 0
+    assert len(bilan.crees) == 579
+
+
 def test_un_fichier_sans_les_colonnes_attendues_est_refuse_en_francais():
     with pytest.raises(AnnuaireInvalide, match="colonnes manquantes identifiant_de_l_etablissement"):
         importer_annuaire(b"nom;commune\nA;B\n", academie("16"), simulation=False)
