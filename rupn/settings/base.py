@@ -181,10 +181,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "rupn.storage.StockageStatiqueCompresse"},
 }
-# Un import de l'annuaire complet fait environ 4 Mo.
+# Au-delà de 5 Mo, un fichier déposé passe par un fichier temporaire plutôt que la mémoire.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-RUPN_IMPORT_TAILLE_MAX = env_int("RUPN_IMPORT_TAILLE_MAX_MO", 20) * 1024 * 1024
+RUPN_IMPORT_TAILLE_MAX = env_int("RUPN_IMPORT_TAILLE_MAX_MO", 60) * 1024 * 1024
 
 # Courriel.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -214,12 +214,13 @@ def _message(erreur):
 def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progression=None):
     """Importe le fichier pour l'académie ; rend le bilan. Lève AnnuaireInvalide sans rien écrire."""
     bilan = Bilan()
+    total = max(contenu.count(b"\n"), 1)  # une estimation suffit pour afficher l'avancement
     retenues, numeros, meres, bassins_du_fichier = [], [], {}, {}
     deja_vus = {}
     for numero, ligne in lire_lignes(contenu):
         bilan.lignes_lues += 1
         if progression and bilan.lignes_lues % 1000 == 0:
-            progression("lecture", bilan.lignes_lues)
+            progression(f"lecture : {bilan.lignes_lues} / {total} lignes ({100 * bilan.lignes_lues // total} %)")
         if COLONNES_INCORRECTES in ligne:
             raison = f"ligne mal formée : {ligne[COLONNES_INCORRECTES]}"
             bilan.rejetes.append({"ligne": numero, "uai": "", "nom": "", "raisons": [raison]})
@@ -314,7 +315,7 @@ def _ecrire(retenues, academie, departements, bassins, progression):
         donnees.append([ligne[nom] for nom in CHAMPS_ANNUAIRE])
     ressource = EtablissementAnnuaireResource(academie=academie, departements=departements, bassins=bassins)
     if progression:
-        progression("écriture", len(retenues))
+        progression(f"écriture de {len(retenues)} établissements")
     # La transaction est la nôtre (englobante) : la ressource n'en ouvre pas d'autre.
     return ressource.import_data(donnees, dry_run=False, use_transactions=False)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
 from rupn.formulaires import FormulaireDsfr
@@ -48,18 +49,23 @@ class EtablissementFiltreForm(FormulaireDsfr):
 
 
 class ImportAnnuaireForm(FormulaireDsfr):
-    fichier = forms.FileField(
-        label="Fichier de l'annuaire de l'éducation",
-        help_text="Format CSV séparé par des points-virgules, tel que publié sur data.education.gouv.fr "
-        "(jeu fr-en-annuaire-education). Taille maximale : 20 Mo.",
-    )
+    fichier = forms.FileField(label="Fichier de l'annuaire de l'éducation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text = (
+            "Format CSV séparé par des points-virgules, tel que publié sur data.education.gouv.fr "
+            f"(jeu fr-en-annuaire-education). Taille maximale : {self._taille_max_mo()} Mo."
+        )
+
+    @staticmethod
+    def _taille_max_mo():
+        return settings.RUPN_IMPORT_TAILLE_MAX // (1024 * 1024)
 
     def clean_fichier(self):
-        from django.conf import settings
-
         fichier = self.cleaned_data["fichier"]
         if fichier.size > settings.RUPN_IMPORT_TAILLE_MAX:
-            raise forms.ValidationError("Ce fichier est trop volumineux (20 Mo au plus).")
+            raise forms.ValidationError(f"Ce fichier est trop volumineux ({self._taille_max_mo()} Mo au plus).")
         if not fichier.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Déposez un fichier CSV (extension .csv).")
         return fichier

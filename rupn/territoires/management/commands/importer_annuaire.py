@@ -47,7 +47,7 @@ class Command(BaseCommand):
             f"hors périmètre : {sum(bilan.hors_perimetre.values())}"
         )
 
-    def _progression(self, etape, nombre):
+    def _progression(self, message):
         # Sur la sortie d'erreur : la sortie standard ne garde que la ligne de bilan.
         if self.verbosity >= 1:
-            self.stderr.write(f"{etape} : {nombre} lignes…")
+            self.stderr.write(message)
