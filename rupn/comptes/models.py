@@ -69,9 +69,6 @@ class RoleQuerySet(models.QuerySet):
         jour = jour or timezone.localdate()
         return self.filter(Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour)
 
-    def pour_affichage(self):
-        return self.select_related("etablissement", "academie").prefetch_related("departements")
-
 
 class Role(models.Model):
     """Ce qu'une personne fait, où, et pendant quelle période."""

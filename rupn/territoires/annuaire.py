@@ -214,7 +214,7 @@ def _message(erreur):
 def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progression=None):
     """Importe le fichier pour l'académie ; rend le bilan. Lève AnnuaireInvalide sans rien écrire."""
     bilan = Bilan()
-    total = max(contenu.count(b"\n"), 1)  # une estimation suffit pour afficher l'avancement
+    total = max(contenu.count(b"\n") - 1, 1)  # lignes hors en-tête, estimation suffisante pour l'avancement
     retenues, numeros, meres, bassins_du_fichier = [], [], {}, {}
     deja_vus = {}
     for numero, ligne in lire_lignes(contenu):

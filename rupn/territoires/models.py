@@ -41,18 +41,11 @@ class Academie(models.Model):
         return f"Académie de {self.nom}" if self.nom[0] not in "AEIOUÉ" else f"Académie d'{self.nom}"
 
 
-class DepartementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(academie__in=Academie.objects.filter(pk__in=_academies_visibles(user)))
-
-
 class Departement(models.Model):
     code = models.CharField("code", max_length=3, unique=True, help_text="Code sur 3 caractères : 031, 02A.")
     nom = models.CharField("nom", max_length=100)
     academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="departements")
     prefixe_uai = models.CharField("préfixe des UAI", max_length=3, blank=True)
-
-    objects = DepartementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "département"
@@ -74,16 +67,6 @@ class Bassin(models.Model):
 
     def __str__(self):
         return self.libelle
-
-
-def _academies_visibles(user):
-    """Identifiants des académies que le rôle actif de l'utilisateur laisse voir."""
-    role = getattr(user, "role_actif", None)
-    if role is None:
-        return []
-    if role.est_national:
-        return Academie.objects.values("pk")
-    return [role.academie_id]
 
 
 class EtablissementQuerySet(models.QuerySet):
