@@ -29,7 +29,7 @@ $(VENV)/.installe-dev: requirements.txt requirements-dev.txt | $(PY)
 
 ## Installe, charge la démonstration sur SQLite et lance le serveur sur http://$(HOTE)/
 demo: $(VENV)/.installe
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py charger_demo
 	@echo "Ouvrez http://$(HOTE)/ et connectez-vous avec un des comptes ci-dessus."
 	$(PY) manage.py runserver $(HOTE)
