@@ -67,3 +67,9 @@ def erreur_403(request, exception):
 @login_not_required
 def erreur_500(request):
     return render(request, "erreurs/500.html", status=500)
+
+
+@login_not_required
+def erreur_csrf(request, reason=""):
+    """Formulaire expiré (jeton CSRF) : une page DSFR en français plutôt que celle de Django."""
+    return render(request, "erreurs/csrf.html", status=403)

@@ -45,7 +45,7 @@ def college_tarn(db):
 
 def _personne(email, **role):
     utilisateur = RoleFactory(utilisateur=UtilisateurFactory(email=email), **role).utilisateur
-    if role["type"] in (Role.Type.DANE, Role.Type.NATIONAL):
+    if role["type"] in Role.TYPES_ACADEMIQUES:
         # La double authentification est exigée de ces rôles (RUPN_MFA_OBLIGATOIRE).
         activer_totp(utilisateur)
     return utilisateur

@@ -145,3 +145,35 @@ def test_en_test_une_variable_de_gabarit_inconnue_fait_echouer_le_rendu():
     gabarit = engines["django"].from_string("Bonjour {{ personne.nom_mal_orthographie }}")
     with pytest.raises(NameError, match="Variable de gabarit inconnue : personne.nom_mal_orthographie"):
         gabarit.render({"personne": object()})
+
+
+def test_un_formulaire_expire_donne_une_page_dsfr_en_francais(chef_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chef_a)
+    reponse = client.post(reverse("comptes:invitation_creer"), {"email": "x@rupn.example"})
+    contenu = page_dsfr_francaise(reponse, 403, "Formulaire expiré", "Rien n'a été enregistré")
+    assert "CSRF" not in contenu
+
+
+def test_la_csp_autorise_les_formulaires_vers_proconnect_seulement_s_il_est_configure():
+    env = environnement_de_production(DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="rupn.example")
+    code = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    sans = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+    )
+    assert sans.stdout.strip() == "[\"'self'\"]"
+    env.update(PROCONNECT_CLIENT_ID="client", PROCONNECT_SERVER_URL="https://fca.integ01.dev-agentconnect.fr/api/v2")
+    avec = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+    )
+    assert avec.stdout.strip() == "[\"'self'\", 'https://fca.integ01.dev-agentconnect.fr']"

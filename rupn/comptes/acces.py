@@ -4,8 +4,6 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from rupn.comptes.models import Role
-
 
 def role_requis(*types):
     """La vue n'est ouverte qu'aux rôles actifs de ces types ; sinon 403."""
@@ -21,7 +19,3 @@ def role_requis(*types):
         return enveloppe
 
     return decorateur
-
-
-ROLES_ACADEMIQUES = (Role.Type.NATIONAL, Role.Type.DANE, Role.Type.CORRESPONDANT)
-ROLES_DIRECTION = (Role.Type.CHEF, Role.Type.ADJOINT)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from rupn.comptes.models import Role
 from rupn.comptes.roles import charger_roles
 
 CLE_SESSION_ROLE = "role_actif"
@@ -21,7 +20,8 @@ class RoleActifMiddleware:
 
 
 class DoubleAuthentificationObligatoireMiddleware:
-    """Envoie les personnels DANE et les administrateurs activer la double authentification."""
+    """Envoie les personnels académiques (DANE, correspondants, national) et les administrateurs
+    activer la double authentification : ils voient les données de nombreux établissements."""
 
     CHEMINS_PERMIS = ("/comptes/", "/static/", "/media/")
 
@@ -37,11 +37,7 @@ class DoubleAuthentificationObligatoireMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith(self.CHEMINS_PERMIS):
             return False
-        exposee = (
-            user.is_staff
-            or user.is_superuser
-            or any(role.type in (Role.Type.DANE, Role.Type.NATIONAL) for role in user.roles_valides)
-        )
+        exposee = user.is_staff or user.is_superuser or any(role.est_academique for role in user.roles_valides)
         if not exposee:
             return False
         from allauth.mfa.models import Authenticator

@@ -230,6 +230,18 @@ class Invitation(models.Model):
     def get_absolute_url(self):
         return reverse("comptes:invitation_accepter", args=[self.jeton])
 
+    def clean(self):
+        """Ne garde que le périmètre que le rôle proposé utilise (comme Role.clean)."""
+        self.email = self.email.strip().lower()
+        if self.type_role in Role.TYPES_ETABLISSEMENT:
+            if self.etablissement_id:
+                self.academie_id = self.etablissement.academie_id
+        elif self.type_role in (Role.Type.DANE, Role.Type.CORRESPONDANT):
+            self.etablissement = None
+        else:
+            self.etablissement = None
+            self.academie = None
+
     @property
     def statut(self):
         if self.acceptee_le:

@@ -16,11 +16,11 @@ def invitation_envoyer(*, formulaire, invite_par, url_absolue):
     """Enregistre l'invitation validée par `formulaire` et envoie le lien par courriel."""
     invitation = formulaire.save(commit=False)
     invitation.invite_par = invite_par
-    if invitation.type_role in Role.TYPES_ETABLISSEMENT:
-        invitation.academie = invitation.etablissement.academie
     invitation.full_clean()
     invitation.save()
     formulaire.save_m2m()
+    if invitation.type_role != Role.Type.CORRESPONDANT:
+        invitation.departements.clear()
     contexte = {
         "invitation": invitation,
         "lien": url_absolue(invitation.get_absolute_url()),
@@ -89,3 +89,15 @@ def invitation_annuler(*, invitation):
         raise ValidationError(f"Cette invitation est déjà {invitation.statut}.")
     invitation.annulee_le = timezone.now()
     invitation.save(update_fields=["annulee_le"])
+
+
+@transaction.atomic
+def administrateur_creer(*, email, mot_de_passe, prenom="", nom=""):
+    """Le premier administrateur national : accès à l'administration, adresse vérifiée, rôle national."""
+    email = email.strip().lower()
+    if Utilisateur.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"Un compte existe déjà pour {email}.")
+    utilisateur = Utilisateur.objects.create_superuser(email, mot_de_passe, first_name=prenom, last_name=nom)
+    EmailAddress.objects.create(user=utilisateur, email=email, verified=True, primary=True)
+    Role.objects.create(utilisateur=utilisateur, type=Role.Type.NATIONAL)
+    return utilisateur

@@ -11,16 +11,9 @@ from django.views.decorators.http import require_POST
 
 from rupn.comptes import services
 from rupn.comptes.acces import role_requis
-from rupn.comptes.forms import AcceptationInvitationForm, InvitationForm
+from rupn.comptes.forms import ROLES_INVITABLES, AcceptationInvitationForm, InvitationForm
 from rupn.comptes.middleware import CLE_SESSION_ROLE
-from rupn.comptes.models import Invitation, Role, Utilisateur
-
-ROLES_QUI_INVITENT = (
-    Role.Type.NATIONAL,
-    Role.Type.DANE,
-    Role.Type.CHEF,
-    Role.Type.ADJOINT,
-)
+from rupn.comptes.models import Invitation, Utilisateur
 
 
 @require_POST
@@ -40,7 +33,7 @@ def role_choisir(request):
     return redirect(suivante)
 
 
-@role_requis(*ROLES_QUI_INVITENT)
+@role_requis(*ROLES_INVITABLES)
 def invitation_liste(request):
     invitations = Invitation.objects.visible_to(request.user).select_related("etablissement", "academie", "invite_par")
     return render(
@@ -50,7 +43,7 @@ def invitation_liste(request):
     )
 
 
-@role_requis(*ROLES_QUI_INVITENT)
+@role_requis(*ROLES_INVITABLES)
 def invitation_creer(request):
     formulaire = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and formulaire.is_valid():
@@ -65,7 +58,7 @@ def invitation_creer(request):
 
 
 @require_POST
-@role_requis(*ROLES_QUI_INVITENT)
+@role_requis(*ROLES_INVITABLES)
 def invitation_annuler(request, uuid):
     invitation = get_object_or_404(Invitation.objects.visible_to(request.user), uuid=uuid)
     try:

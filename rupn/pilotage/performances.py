@@ -8,7 +8,6 @@ Toute mesure qui écrit en base se fait dans une transaction annulée à la fin
 (`mesure_annulee`) : la commande peut tourner sur une base de développement.
 """
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,24 +15,15 @@ from pathlib import Path
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from rupn.env import env_str
 from rupn.pilotage.generation import effacer_en_masse
-from rupn.territoires.annuaire import (
-    COLONNES_INCORRECTES,
-    AnnuaireInvalide,
-    _synchroniser_bassins,
-    convertir,
-    importer_annuaire,
-    lire_lignes,
-    motif_hors_perimetre,
-)
+from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire, trier
 from rupn.territoires.models import Academie, Bassin, Departement, Etablissement
 from rupn.territoires.resources import CHAMPS_ANNUAIRE
-from rupn.territoires.validators import valider_uai
 
 NOM_FICHIER_ANNUAIRE = "fr-en-annuaire-education_occitanie_2024-11-26.csv"
 ACADEMIES_IMPORT = ("16", "11")  # Toulouse, Montpellier : les deux académies du fichier
@@ -46,8 +36,8 @@ class MesureImpossible(Exception):
 
 def fichier_annuaire_par_defaut():
     """RUPN_FICHIER_ANNUAIRE, sinon la copie partagée à côté du projet."""
-    if os.environ.get("RUPN_FICHIER_ANNUAIRE"):
-        return Path(os.environ["RUPN_FICHIER_ANNUAIRE"])
+    if chemin := env_str("RUPN_FICHIER_ANNUAIRE", ""):
+        return Path(chemin)
     return (Path(settings.BASE_DIR) / ".." / "shared" / "data" / NOM_FICHIER_ANNUAIRE).resolve()
 
 
@@ -117,8 +107,8 @@ def verifier_base(mesures):
 
 
 class EtablissementLigneALigneResource(resources.ModelResource):
-    """Ressource django-import-export « par défaut », pour comparaison : une ligne à la fois,
-    recherche de l'instance et des clés étrangères par requête, validation complète."""
+    """Ressource django-import-export aux réglages par défaut, pour comparaison : une ligne à la
+    fois, recherche de l'instance et des clés étrangères par requête."""
 
     academie = fields.Field(
         attribute="academie", column_name="academie", widget=widgets.ForeignKeyWidget(Academie, field="code")
@@ -135,48 +125,27 @@ class EtablissementLigneALigneResource(resources.ModelResource):
         fields = CHAMPS_ANNUAIRE
         import_id_fields = ["uai"]
         use_bulk = False
-        clean_model_instances = True
-
-
-def lignes_retenues(contenu, academie):
-    """Les lignes du périmètre RUPN de l'académie, converties par les fonctions de l'import.
-
-    Rend (lignes lues, lignes retenues, bassins {code: libellé}).
-    """
-    lues, retenues, bassins, vus = 0, [], {}, set()
-    for _numero, ligne in lire_lignes(contenu):
-        lues += 1
-        if COLONNES_INCORRECTES in ligne or motif_hors_perimetre(ligne, academie):
-            continue
-        uai = ligne["identifiant_de_l_etablissement"].upper()
-        if uai in vus or not ligne["nom_etablissement"]:
-            continue
-        try:
-            valider_uai(uai)
-        except ValidationError:
-            continue
-        vus.add(uai)
-        if ligne.get("code_bassin_formation"):
-            bassins[ligne["code_bassin_formation"]] = (
-                ligne.get("libelle_bassin_formation") or ligne["code_bassin_formation"]
-            )
-        retenues.append(convertir(ligne, academie))
-    return lues, retenues, bassins
 
 
 def importer_ligne_a_ligne(contenu, academie):
-    """Le même travail avec la ressource par défaut ; rend (lignes lues, établissements écrits, erreurs)."""
-    lues, retenues, bassins = lignes_retenues(contenu, academie)
-    _synchroniser_bassins(academie, bassins)
+    """Le même travail avec la ressource par défaut ; rend (lignes lues, établissements écrits, erreurs).
+
+    Le tri des lignes est celui de l'import (`trier`) ; seule l'écriture diffère.
+    """
+    tri = trier(contenu, academie)
+    Bassin.objects.bulk_create(
+        [Bassin(code=code, libelle=libelle, academie=academie) for code, libelle in tri.bassins.items()],
+        ignore_conflicts=True,
+    )
     donnees = tablib.Dataset(headers=CHAMPS_ANNUAIRE)
-    for ligne in retenues:
+    for ligne in tri.retenues:
         donnees.append([ligne[nom] for nom in CHAMPS_ANNUAIRE])
     resultat = EtablissementLigneALigneResource().import_data(donnees, dry_run=False, use_transactions=False)
     ecrits = sum(
         ligne.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE) for ligne in resultat.rows
     )
     erreurs = len(resultat.base_errors) + len(resultat.row_errors()) + len(resultat.invalid_rows)
-    return lues, ecrits, erreurs
+    return tri.bilan.lignes_lues, ecrits, erreurs
 
 
 def vider_etablissements(academie):

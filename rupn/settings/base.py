@@ -5,11 +5,18 @@ chaque variable est décrite dans .env.example et docs/configuration.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from rupn.env import env_bool, env_int, env_list, env_str
+
+
+def _origine(url):
+    morceaux = urlsplit(url)
+    return f"{morceaux.scheme}://{morceaux.netloc}"
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -21,7 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Nom du service affiché dans l'en-tête DSFR.
 RUPN_NOM_SERVICE = env_str("RUPN_NOM_SERVICE", "RUPN")
 RUPN_SOUS_TITRE = env_str("RUPN_SOUS_TITRE", "Référents pour les ressources et usages pédagogiques numériques")
-# Double authentification exigée des personnels DANE et des administrateurs.
+# Double authentification exigée des rôles académiques (DANE, correspondants, national) et des administrateurs.
 RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", True)
 # Durée de validité d'une invitation, en jours.
 RUPN_INVITATION_JOURS = env_int("RUPN_INVITATION_JOURS", 14)
@@ -208,6 +215,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDES", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "rupn.views.erreur_csrf"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -217,7 +225,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # Connexion et déconnexion ProConnect : un formulaire POST suivi d'une redirection vers le fournisseur.
+        "form-action": [SELF, *([_origine(PROCONNECT_SERVER_URL)] if PROCONNECT_CLIENT_ID else [])],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

@@ -43,7 +43,6 @@ ALIAS_COLONNES = {
     "secteur_public_prive_libe": "statut_public_prive",
     "code_commune_insee": "code_commune",
     "libelle_commune": "nom_commune",
-    "mail": "mail",
     "courriel": "mail",
 }
 COLONNES_OBLIGATOIRES = [
@@ -105,12 +104,7 @@ class Bilan:
 
 def lire_lignes(contenu: bytes):
     """Décode le fichier et rend (numéro de ligne, dictionnaire aux clés normalisées)."""
-    for encodage in ("utf-8-sig", "cp1252"):
-        try:
-            texte = contenu.decode(encodage)
-            break
-        except UnicodeDecodeError:
-            continue
+    texte = _decoder(contenu)
     premiere_ligne = texte.split("\n", 1)[0]
     separateur = ";" if premiere_ligne.count(";") >= premiere_ligne.count(",") else ","
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
@@ -118,6 +112,8 @@ def lire_lignes(contenu: bytes):
         entetes = [ALIAS_COLONNES.get(normaliser(nom), normaliser(nom)) for nom in next(lecteur)]
     except StopIteration:
         raise AnnuaireInvalide("Le fichier est vide.") from None
+    except csv.Error as erreur:
+        raise AnnuaireInvalide(f"Le fichier n'est pas un CSV lisible ({erreur}).") from None
     manquantes = [nom for nom in COLONNES_OBLIGATOIRES if nom not in entetes]
     if manquantes:
         raise AnnuaireInvalide(
@@ -125,13 +121,35 @@ def lire_lignes(contenu: bytes):
             + ", ".join(manquantes)
             + ". Téléchargez le fichier CSV du jeu « fr-en-annuaire-education »."
         )
-    for numero, valeurs in enumerate(lecteur, start=2):
-        if not any(valeurs):
+    colonne_uai = entetes.index("identifiant_de_l_etablissement")
+    try:
+        for numero, valeurs in enumerate(lecteur, start=2):
+            if not any(valeurs):
+                continue
+            if len(valeurs) != len(entetes):
+                uai = valeurs[colonne_uai].strip().upper() if colonne_uai < len(valeurs) else ""
+                yield (
+                    numero,
+                    {
+                        COLONNES_INCORRECTES: f"{len(valeurs)} colonnes au lieu de {len(entetes)}",
+                        "identifiant_de_l_etablissement": uai,
+                    },
+                )
+                continue
+            yield numero, dict(zip(entetes, (v.strip() for v in valeurs), strict=True))
+    except csv.Error as erreur:
+        raise AnnuaireInvalide(f"Le fichier n'est pas un CSV lisible, ligne {lecteur.line_num} ({erreur}).") from None
+
+
+def _decoder(contenu):
+    if b"\x00" in contenu[:4096]:
+        raise AnnuaireInvalide("Ce fichier n'est pas un fichier texte CSV (fichier binaire, tableur ou archive ?).")
+    for encodage in ("utf-8-sig", "cp1252"):
+        try:
+            return contenu.decode(encodage)
+        except UnicodeDecodeError:
             continue
-        if len(valeurs) != len(entetes):
-            yield numero, {COLONNES_INCORRECTES: f"{len(valeurs)} colonnes au lieu de {len(entetes)}"}
-            continue
-        yield numero, dict(zip(entetes, (v.strip() for v in valeurs), strict=True))
+    raise AnnuaireInvalide("Encodage illisible : enregistrez le fichier en CSV UTF-8.")
 
 
 def motif_hors_perimetre(ligne, academie):
@@ -179,9 +197,15 @@ def adresse_ou_vide(valeur):
     return valeur.lower()
 
 
+# États de l'annuaire : « A OUVRIR » et « A FERMER » sont encore ouverts cette année.
+ETATS_FERMES = {"FERME", "FERMEE"}
+
+
 def convertir(ligne, academie):
     """Les colonnes de la ressource pour une ligne retenue."""
-    ouvert = ligne.get("etat", "OUVERT").upper() in ("OUVERT", "")
+    ouvert = normaliser(ligne.get("etat", "")).upper() not in ETATS_FERMES
+    # Date de fermeture tirée du fichier seulement : réimporter un autre jour ne change rien.
+    date_fermeture = None if ouvert else lire_date(ligne.get("date_fermeture") or ligne.get("date_maj_ligne", ""))
     return {
         "uai": ligne["identifiant_de_l_etablissement"].upper(),
         "nom": ligne["nom_etablissement"],
@@ -192,7 +216,7 @@ def convertir(ligne, academie):
         if normaliser(ligne["statut_public_prive"]) == "public"
         else Etablissement.Secteur.PRIVE,
         "academie": academie.code,
-        "departement": ligne["code_departement"].zfill(3),
+        "departement": code_departement(ligne),
         "bassin": ligne.get("code_bassin_formation", ""),
         "commune_code": ligne.get("code_commune", ""),
         "commune": ligne.get("nom_commune", ""),
@@ -200,9 +224,14 @@ def convertir(ligne, academie):
         "type_rattachement": ligne.get("type_rattachement_etablissement_mere", ""),
         "ouvert": "1" if ouvert else "0",
         "date_ouverture": lire_date(ligne.get("date_ouverture", "")),
-        "date_fermeture": None if ouvert else (lire_date(ligne.get("date_fermeture", "")) or timezone.localdate()),
+        "date_fermeture": date_fermeture,
         "date_maj_annuaire": lire_date(ligne.get("date_maj_ligne", "")),
     }
+
+
+def code_departement(ligne):
+    code = ligne.get("code_departement", "")
+    return code.zfill(3) if code else ""
 
 
 def _message(erreur):
@@ -211,74 +240,131 @@ def _message(erreur):
     return str(erreur)
 
 
-def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progression=None):
-    """Importe le fichier pour l'académie ; rend le bilan. Lève AnnuaireInvalide sans rien écrire."""
-    bilan = Bilan()
+@dataclass
+class Tri:
+    """Les lignes retenues d'un fichier pour une académie, prêtes à écrire."""
+
+    bilan: Bilan = field(default_factory=Bilan)
+    retenues: list = field(default_factory=list)  # colonnes de la ressource
+    numeros: list = field(default_factory=list)  # numéro de ligne de chaque retenue
+    meres: dict = field(default_factory=dict)  # UAI d'une section → UAI de son lycée
+    bassins: dict = field(default_factory=dict)  # code → libellé
+    presents: set = field(default_factory=set)  # UAI du périmètre présents dans le fichier, même rejetés
+
+
+def trier(contenu: bytes, academie, progression=None):
+    """Lit le fichier et sépare les lignes retenues, rejetées (avec motif) et hors périmètre."""
+    tri = Tri()
+    bilan = tri.bilan
     total = max(contenu.count(b"\n") - 1, 1)  # lignes hors en-tête, estimation suffisante pour l'avancement
-    retenues, numeros, meres, bassins_du_fichier = [], [], {}, {}
-    deja_vus = {}
+    departements = set(Departement.objects.filter(academie=academie).values_list("code", flat=True))
+    bassins_d_ailleurs = set(Bassin.objects.exclude(academie=academie).values_list("code", flat=True))
+    premieres_lignes = {}
     for numero, ligne in lire_lignes(contenu):
         bilan.lignes_lues += 1
         if progression and bilan.lignes_lues % 1000 == 0:
             progression(f"lecture : {bilan.lignes_lues} / {total} lignes ({100 * bilan.lignes_lues // total} %)")
+        uai = ligne["identifiant_de_l_etablissement"].upper()
         if COLONNES_INCORRECTES in ligne:
+            tri.presents.add(uai)
             raison = f"ligne mal formée : {ligne[COLONNES_INCORRECTES]}"
-            bilan.rejetes.append({"ligne": numero, "uai": "", "nom": "", "raisons": [raison]})
+            bilan.rejetes.append({"ligne": numero, "uai": uai, "nom": "", "raisons": [raison]})
             continue
         motif = motif_hors_perimetre(ligne, academie)
         if motif:
             bilan.hors_perimetre[motif] += 1
             continue
-        uai = ligne["identifiant_de_l_etablissement"].upper()
+        tri.presents.add(uai)
         nom = ligne["nom_etablissement"]
-        raisons = []
-        try:
-            valider_uai(uai)
-        except ValidationError as erreur:
-            raisons.append(_message(erreur))
-        if uai in deja_vus:
-            if ligne.get("multi_uai") == "1":
-                # Un même établissement sur plusieurs sites : une ligne par site, un seul UAI.
-                bilan.sites_secondaires.append(
-                    {
-                        "ligne": numero,
-                        "uai": uai,
-                        "nom": nom,
-                        "ligne_principale": deja_vus[uai],
-                    }
-                )
-                continue
-            raisons.append(f"UAI déjà présent ligne {deja_vus[uai]}")
-        if not nom:
-            raisons.append("nom de l'établissement manquant")
+        if uai in premieres_lignes and ligne.get("multi_uai") == "1":
+            # Un même établissement sur plusieurs sites : une ligne par site, un seul UAI.
+            bilan.sites_secondaires.append(
+                {"ligne": numero, "uai": uai, "nom": nom, "ligne_principale": premieres_lignes[uai]}
+            )
+            continue
+        raisons = _raisons_de_rejet(ligne, uai, premieres_lignes, departements, bassins_d_ailleurs, academie)
         if raisons:
             bilan.rejetes.append({"ligne": numero, "uai": uai, "nom": nom, "raisons": raisons})
             continue
-        deja_vus[uai] = numero
+        premieres_lignes[uai] = numero
         if ligne.get("code_bassin_formation"):
-            bassins_du_fichier[ligne["code_bassin_formation"]] = (
+            tri.bassins[ligne["code_bassin_formation"]] = (
                 ligne.get("libelle_bassin_formation") or ligne["code_bassin_formation"]
             )
         if ligne.get("etablissement_mere"):
-            meres[uai] = ligne["etablissement_mere"].upper()
-        retenues.append(convertir(ligne, academie))
-        numeros.append(numero)
-    if not retenues and not bilan.rejetes:
+            tri.meres[uai] = ligne["etablissement_mere"].upper()
+        tri.retenues.append(convertir(ligne, academie))
+        tri.numeros.append(numero)
+    if not tri.retenues and not bilan.rejetes:
         raise AnnuaireInvalide(
             f"Ce fichier ne contient aucun collège ni lycée de l'académie de {academie.nom} "
             "dans le périmètre RUPN : vérifiez qu'il s'agit du bon fichier."
         )
+    return tri
 
+
+def _raisons_de_rejet(ligne, uai, premieres_lignes, departements, bassins_d_ailleurs, academie):
+    raisons = []
+    try:
+        valider_uai(uai)
+    except ValidationError as erreur:
+        raisons.append(_message(erreur))
+    if uai in premieres_lignes:
+        raisons.append(f"UAI déjà présent ligne {premieres_lignes[uai]}")
+    if not ligne["nom_etablissement"]:
+        raisons.append("nom de l'établissement manquant")
+    departement = code_departement(ligne)
+    if not departement:
+        raisons.append("département non renseigné")
+    elif departement not in departements:
+        raisons.append(f"département {departement} absent de l'académie de {academie.nom}")
+    bassin = ligne.get("code_bassin_formation", "")
+    if len(bassin) > Bassin._meta.get_field("code").max_length:
+        raisons.append(f"code de bassin « {bassin} » trop long")
+    elif bassin in bassins_d_ailleurs:
+        raisons.append(f"bassin {bassin} rattaché à une autre académie")
+    return raisons
+
+
+# Au-delà, un import qui fermerait autant d'établissements doit être confirmé (extrait partiel ?).
+FERMETURES_SANS_CONFIRMATION = 0.10
+
+
+def importer_annuaire(
+    contenu: bytes, academie, *, simulation, depot=None, progression=None, fermetures_confirmees=False
+):
+    """Importe le fichier pour l'académie ; rend le bilan. Lève AnnuaireInvalide sans rien écrire.
+
+    Si l'import fermerait plus de 10 % des établissements ouverts de l'académie, il faut
+    `fermetures_confirmees` (la page d'aperçu les montre avant confirmation).
+    """
+    tri = trier(contenu, academie, progression)
+    bilan = tri.bilan
     with transaction.atomic():
-        bassins = _synchroniser_bassins(academie, bassins_du_fichier)
+        if depot is not None and depot.pk:
+            # Deux confirmations simultanées : la seconde attend puis trouve l'import fait.
+            depot = ImportAnnuaire.objects.select_for_update().get(pk=depot.pk)
+            if depot.statut != ImportAnnuaire.Statut.APERCU:
+                raise AnnuaireInvalide(f"cet import est déjà {depot.get_statut_display().lower()}.")
+        bassins = _synchroniser_bassins(academie, tri.bassins)
         departements = {d.code: d for d in Departement.objects.filter(academie=academie)}
-        resultat = _ecrire(retenues, academie, departements, bassins, progression)
-        _classer_resultats(resultat, retenues, numeros, bilan)
+        resultat = _ecrire(tri.retenues, academie, departements, bassins, progression)
+        _classer_resultats(resultat, tri.retenues, tri.numeros, bilan)
         if resultat.has_errors():
             erreur = resultat.base_errors[0].error if resultat.base_errors else resultat.row_errors()[0][1][0].error
             raise AnnuaireInvalide(f"erreur inattendue pendant l'écriture ({erreur}).")
-        _rattacher_sections(meres)
-        _fermer_absents(academie, deja_vus, bilan)
+        _rattacher_sections(tri.meres)
+        ouverts_avant = Etablissement.objects.filter(academie=academie, ouvert=True).count()
+        _fermer_absents(academie, tri.presents, bilan)
+        if (
+            not simulation
+            and not fermetures_confirmees
+            and len(bilan.fermes) > ouverts_avant * FERMETURES_SANS_CONFIRMATION
+        ):
+            raise AnnuaireInvalide(
+                f"cet import fermerait {len(bilan.fermes)} établissements sur {ouverts_avant} : s'agit-il d'un "
+                "extrait partiel ? Vérifiez l'aperçu, puis confirmez les fermetures."
+            )
         if simulation:
             transaction.set_rollback(True)
         elif depot is not None:
@@ -290,10 +376,7 @@ def importer_annuaire(contenu: bytes, academie, *, simulation, depot=None, progr
 
 
 def _synchroniser_bassins(academie, bassins_du_fichier):
-    existants = {b.code: b for b in Bassin.objects.filter(code__in=bassins_du_fichier)}
-    autres = [code for code, bassin in existants.items() if bassin.academie_id != academie.pk]
-    if autres:
-        raise AnnuaireInvalide(f"les bassins {', '.join(sorted(autres))} appartiennent à une autre académie.")
+    existants = {b.code: b for b in Bassin.objects.filter(academie=academie, code__in=bassins_du_fichier)}
     nouveaux = [
         Bassin(code=code, libelle=libelle, academie=academie)
         for code, libelle in bassins_du_fichier.items()

@@ -3,12 +3,12 @@ import hashlib
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rupn.comptes.acces import ROLES_ACADEMIQUES, role_requis
+from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
 from rupn.territoires.annuaire import (
     AnnuaireInvalide,
@@ -34,7 +34,7 @@ def _etablissements_filtres(request):
     return formulaire, formulaire.filtrer(etablissements).avec_donnees_liste()
 
 
-@role_requis(*ROLES_ACADEMIQUES)
+@role_requis(*Role.TYPES_ACADEMIQUES)
 def etablissement_liste(request):
     formulaire, etablissements = _etablissements_filtres(request)
     page = Paginator(etablissements, 50).get_page(request.GET.get("page"))
@@ -47,10 +47,10 @@ def etablissement_liste(request):
     )
 
 
-@role_requis(*ROLES_ACADEMIQUES)
+@role_requis(*Role.TYPES_ACADEMIQUES)
 def etablissement_export(request, format):
     if format not in FORMATS_EXPORT:
-        return HttpResponse("Format inconnu : choisissez csv ou xlsx.", status=404)
+        raise Http404("Format d'export inconnu : choisissez csv ou xlsx.")
     _, etablissements = _etablissements_filtres(request)
     donnees = EtablissementExportResource().export(etablissements)
     type_mime, extension = FORMATS_EXPORT[format]
@@ -156,7 +156,8 @@ def import_confirmer(request, uuid):
     with depot.fichier.open("rb") as fichier:
         contenu = fichier.read()
     try:
-        bilan = importer_annuaire(contenu, depot.academie, simulation=False, depot=depot)
+        # La DANE a vu dans l'aperçu les établissements qui seront fermés.
+        bilan = importer_annuaire(contenu, depot.academie, simulation=False, depot=depot, fermetures_confirmees=True)
     except AnnuaireInvalide as erreur:
         messages.error(request, f"L'import n'a pas été fait, rien n'a été modifié : {erreur}")
         return redirect("territoires:import_apercu", uuid=depot.uuid)

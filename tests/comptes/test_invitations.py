@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rupn.comptes.models import Invitation, Role, Utilisateur
+from rupn.comptes.roles import charger_roles
 from rupn.territoires.models import Departement
 from tests.conftest import client_de
 from tests.factories import academie
@@ -417,3 +418,27 @@ def test_la_liste_ne_montre_que_les_invitations_du_perimetre(chef_a, chef_b, col
     assert vus == {"pour.a@rupn.example"}
     assert "pour.b@rupn.example" not in contenu
     assert emails(dane_montpellier)[0] == set()
+
+
+def test_une_invitation_ne_garde_que_le_perimetre_du_role_propose(dane_toulouse, chef_a, college_a):
+    reponse = client_de(dane_toulouse).post(
+        reverse("comptes:invitation_creer"),
+        {
+            "email": "Collegue.DANE@rupn.example",
+            "type_role": Role.Type.DANE,
+            "academie": academie("16").pk,
+            "etablissement": college_a.pk,
+            "departements": [Departement.objects.get(code="031").pk],
+        },
+    )
+    assert reponse.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.etablissement, invitation.academie) == (
+        "collegue.dane@rupn.example",
+        None,
+        academie("16"),
+    )
+    assert not invitation.departements.exists()
+    charger_roles(chef_a)
+    assert chef_a.role_actif.etablissement == college_a
+    assert not Invitation.objects.visible_to(chef_a).exists(), "le chef du collège A ne la voit pas"

@@ -67,7 +67,7 @@ def demo(live_server, django_db_serialized_rollback, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"  # les fichiers d'import déposés
     # Limites de débit d'allauth et codes TOTP déjà utilisés : rien ne passe d'un test à l'autre.
     cache.clear()
-    call_command("charger_demo", stdout=io.StringIO())
+    call_command("charger_demo", forcer=True, stdout=io.StringIO())
     return live_server
 
 

@@ -34,7 +34,7 @@ class Parcours:
 PARCOURS = [
     Parcours("national", "admin@demo.rupn.example", Role.Type.NATIONAL, academique=True, invite=True, totp=True),
     Parcours("dane", "dane@demo.rupn.example", Role.Type.DANE, academique=True, invite=True, totp=True),
-    Parcours("correspondant", "correspondant31@demo.rupn.example", Role.Type.CORRESPONDANT, academique=True),
+    Parcours("correspondant", "correspondant31@demo.rupn.example", Role.Type.CORRESPONDANT, academique=True, totp=True),
     Parcours("chef", "chef@demo.rupn.example", Role.Type.CHEF, invite=True),
     Parcours("adjoint", "adjoint@demo.rupn.example", Role.Type.ADJOINT, invite=True),
     Parcours("rupn", "rupn@demo.rupn.example", Role.Type.RUPN),

@@ -16,8 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("fichier", type=Path, help="Export CSV du jeu fr-en-annuaire-education")
         parser.add_argument("--academie", required=True, help="Code de l'académie (par exemple 16 pour Toulouse)")
         parser.add_argument("--dry-run", action="store_true", help="Analyse le fichier sans rien enregistrer")
+        parser.add_argument(
+            "--confirmer-fermetures",
+            action="store_true",
+            help="Accepte de fermer plus de 10 %% des établissements ouverts (absents du fichier)",
+        )
 
-    def handle(self, *args, fichier, academie, dry_run, verbosity, **options):
+    def handle(self, *args, fichier, academie, dry_run, confirmer_fermetures, verbosity, **options):
         self.verbosity = verbosity
         try:
             academie = Academie.objects.get(code=academie.zfill(2))
@@ -35,6 +40,7 @@ class Command(BaseCommand):
                 simulation=dry_run,
                 depot=depot_en_ligne_de_commande(academie, fichier, contenu),
                 progression=self._progression,
+                fermetures_confirmees=confirmer_fermetures,
             )
         except AnnuaireInvalide as erreur:
             raise CommandError(f"Import impossible, rien n'a été modifié : {erreur}") from erreur
