@@ -125,6 +125,11 @@ CAS = [
         objet="depot_toulouse",
     ),
     Cas(
+        "territoires:import_avancement",
+        {**DANE_SEULEMENT, "dane_montpellier": 404},
+        objet="depot_toulouse",
+    ),
+    Cas(
         "territoires:import_confirmer",
         {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 404},
         objet="depot_toulouse",

@@ -191,6 +191,8 @@ STORAGES = {
 # Au-delà de 5 Mo, un fichier déposé passe par un fichier temporaire plutôt que la mémoire.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Travaux longs (analyse et import de l'annuaire) exécutés aussitôt, dans la requête : pour les tests.
+RUPN_TACHES_SYNCHRONES = False
 RUPN_IMPORT_TAILLE_MAX = env_int("RUPN_IMPORT_TAILLE_MAX_MO", 60) * 1024 * 1024
 
 # Courriel.

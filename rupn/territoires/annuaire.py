@@ -9,7 +9,6 @@ réussit entièrement ou ne change rien ; en simulation, il est annulé à la fi
 
 import csv
 import datetime
-import hashlib
 import io
 import unicodedata
 from collections import Counter
@@ -263,7 +262,8 @@ def trier(contenu: bytes, academie, progression=None):
     for numero, ligne in lire_lignes(contenu):
         bilan.lignes_lues += 1
         if progression and bilan.lignes_lues % 1000 == 0:
-            progression(f"lecture : {bilan.lignes_lues} / {total} lignes ({100 * bilan.lignes_lues // total} %)")
+            # La lecture compte pour les quatre cinquièmes du travail, l'écriture pour le reste.
+            progression(f"lecture : {bilan.lignes_lues} / {total} lignes", min(80, 80 * bilan.lignes_lues // total))
         uai = ligne["identifiant_de_l_etablissement"].upper()
         if COLONNES_INCORRECTES in ligne:
             tri.presents.add(uai)
@@ -341,11 +341,6 @@ def importer_annuaire(
     tri = trier(contenu, academie, progression)
     bilan = tri.bilan
     with transaction.atomic():
-        if depot is not None and depot.pk:
-            # Deux confirmations simultanées : la seconde attend puis trouve l'import fait.
-            depot = ImportAnnuaire.objects.select_for_update().get(pk=depot.pk)
-            if depot.statut != ImportAnnuaire.Statut.APERCU:
-                raise AnnuaireInvalide(f"cet import est déjà {depot.get_statut_display().lower()}.")
         bassins = _synchroniser_bassins(academie, tri.bassins)
         departements = {d.code: d for d in Departement.objects.filter(academie=academie)}
         resultat = _ecrire(tri.retenues, academie, departements, bassins, progression)
@@ -368,9 +363,11 @@ def importer_annuaire(
         if simulation:
             transaction.set_rollback(True)
         elif depot is not None:
+            # Dans la même transaction que les établissements : l'historique dit vrai.
             depot.statut = ImportAnnuaire.Statut.IMPORTE
             depot.importe_le = timezone.now()
             depot.bilan = bilan.en_dict()
+            depot.avancement, depot.etape, depot.erreur = 100, "", ""
             depot.save()
     return bilan
 
@@ -398,7 +395,7 @@ def _ecrire(retenues, academie, departements, bassins, progression):
         donnees.append([ligne[nom] for nom in CHAMPS_ANNUAIRE])
     ressource = EtablissementAnnuaireResource(academie=academie, departements=departements, bassins=bassins)
     if progression:
-        progression(f"écriture de {len(retenues)} établissements")
+        progression(f"écriture de {len(retenues)} établissements", 85)
     # La transaction est la nôtre (englobante) : la ressource n'en ouvre pas d'autre.
     return ressource.import_data(donnees, dry_run=False, use_transactions=False)
 
@@ -444,15 +441,3 @@ def _fermer_absents(academie, presents, bilan):
     absents = Etablissement.objects.filter(academie=academie, ouvert=True).exclude(uai__in=presents)
     bilan.fermes = [{"uai": uai, "nom": nom} for uai, nom in absents.values_list("uai", "nom")]
     absents.update(ouvert=False, date_fermeture=timezone.localdate())
-
-
-def depot_en_ligne_de_commande(academie, chemin, contenu):
-    """L'entrée d'historique d'un import lancé par une commande (sans auteur ni copie du fichier)."""
-    return ImportAnnuaire(
-        academie=academie, nom_fichier=chemin.name[:255], empreinte=hashlib.sha256(contenu).hexdigest()
-    )
-
-
-def depot_abandonner(*, depot):
-    depot.statut = ImportAnnuaire.Statut.ABANDONNE
-    depot.save(update_fields=["statut"])

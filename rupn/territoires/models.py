@@ -194,12 +194,22 @@ def chemin_fichier_import(instance, nom_fichier):
 
 
 class ImportAnnuaire(models.Model):
-    """Un fichier de l'annuaire déposé par la DANE : aperçu, puis confirmation."""
+    """Un fichier de l'annuaire déposé par la DANE : analyse, aperçu, puis confirmation.
+
+    L'analyse et l'import s'exécutent en arrière-plan ; `avancement` et `etape` les suivent.
+    """
 
     class Statut(models.TextChoices):
+        ANALYSE = "analyse", "Analyse en cours"
         APERCU = "apercu", "Aperçu à confirmer"
+        IMPORT = "import", "Import en cours"
         IMPORTE = "importe", "Importé"
+        ECHEC = "echec", "Fichier refusé"
         ABANDONNE = "abandonne", "Abandonné"
+
+    EN_COURS = {Statut.ANALYSE, Statut.IMPORT}
+    # Sans nouvelle d'une opération depuis ce délai, le processus qui la portait s'est arrêté.
+    DELAI_INTERRUPTION = datetime.timedelta(minutes=15)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="imports")
@@ -217,7 +227,11 @@ class ImportAnnuaire(models.Model):
         help_text="Vide pour un import fait en ligne de commande.",
     )
     cree_le = models.DateTimeField("déposé le", auto_now_add=True)
+    maj_le = models.DateTimeField("mis à jour le", auto_now=True)
     statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.APERCU)
+    avancement = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    etape = models.CharField("étape en cours", max_length=200, blank=True)
+    erreur = models.TextField("motif du refus ou de l'échec", blank=True)
     importe_le = models.DateTimeField("importé le", null=True, blank=True)
     bilan = models.JSONField("bilan", default=dict, blank=True)
 
@@ -228,3 +242,11 @@ class ImportAnnuaire(models.Model):
 
     def __str__(self):
         return f"{self.nom_fichier} ({self.get_statut_display()})"
+
+    @property
+    def en_cours(self):
+        return self.statut in self.EN_COURS and not self.interrompu
+
+    @property
+    def interrompu(self):
+        return self.statut in self.EN_COURS and timezone.now() - self.maj_le > self.DELAI_INTERRUPTION

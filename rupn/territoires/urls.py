@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("etablissements/imports/", views.import_liste, name="import_liste"),
     path("etablissements/imports/<uuid:uuid>/", views.import_apercu, name="import_apercu"),
+    path("etablissements/imports/<uuid:uuid>/avancement/", views.import_avancement, name="import_avancement"),
     path(
         "etablissements/imports/<uuid:uuid>/confirmer/",
         views.import_confirmer,

@@ -1,20 +1,14 @@
-import hashlib
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
-from rupn.territoires.annuaire import (
-    AnnuaireInvalide,
-    depot_abandonner,
-    importer_annuaire,
-)
+from rupn.territoires import imports
+from rupn.territoires.annuaire import AnnuaireInvalide
 from rupn.territoires.forms import EtablissementFiltreForm, ImportAnnuaireForm
 from rupn.territoires.models import Etablissement, ImportAnnuaire
 from rupn.territoires.resources import EtablissementExportResource
@@ -92,31 +86,19 @@ def import_liste(request):
     if request.method == "POST" and formulaire.is_valid():
         fichier = formulaire.cleaned_data["fichier"]
         contenu = fichier.read()
-        academie = request.user.role_actif.academie
         try:
-            bilan = importer_annuaire(contenu, academie, simulation=True)
+            imports.verifier_entete(contenu)
         except AnnuaireInvalide as erreur:
             formulaire.add_error("fichier", str(erreur))
         else:
-            with transaction.atomic():
-                depot = ImportAnnuaire(
-                    academie=academie,
-                    nom_fichier=fichier.name[:255],
-                    empreinte=hashlib.sha256(contenu).hexdigest(),
-                    auteur=request.user,
-                    bilan=bilan.en_dict(),
-                )
-                fichier.seek(0)
-                depot.fichier.save(fichier.name, fichier, save=False)
-                depot.save()
+            depot = imports.depot_creer(
+                academie=request.user.role_actif.academie, auteur=request.user, fichier=fichier, contenu=contenu
+            )
             return redirect("territoires:import_apercu", uuid=depot.uuid)
     return render(
         request,
         "territoires/import_liste.html",
-        {
-            "form": formulaire,
-            "imports": _imports_visibles(request).select_related("auteur")[:20],
-        },
+        {"form": formulaire, "imports": _imports_visibles(request).select_related("auteur")[:20]},
     )
 
 
@@ -146,29 +128,39 @@ def import_apercu(request, uuid):
     )
 
 
+@role_requis(Role.Type.DANE)
+def import_avancement(request, uuid):
+    """Où en est l'analyse ou l'import : relu chaque seconde par la page d'aperçu."""
+    depot = get_object_or_404(_imports_visibles(request), uuid=uuid)
+    return JsonResponse(
+        {
+            "statut": depot.get_statut_display(),
+            "avancement": depot.avancement,
+            "etape": depot.etape,
+            "termine": not depot.en_cours,
+        }
+    )
+
+
 @require_POST
 @role_requis(Role.Type.DANE)
 def import_confirmer(request, uuid):
     depot = get_object_or_404(_imports_visibles(request), uuid=uuid)
-    if depot.statut != ImportAnnuaire.Statut.APERCU:
-        messages.error(request, f"Cet import est déjà {depot.get_statut_display().lower()}.")
-        return redirect("territoires:import_apercu", uuid=depot.uuid)
-    with depot.fichier.open("rb") as fichier:
-        contenu = fichier.read()
     try:
-        # La DANE a vu dans l'aperçu les établissements qui seront fermés.
-        bilan = importer_annuaire(contenu, depot.academie, simulation=False, depot=depot, fermetures_confirmees=True)
+        imports.depot_confirmer(depot=depot)
     except AnnuaireInvalide as erreur:
-        messages.error(request, f"L'import n'a pas été fait, rien n'a été modifié : {erreur}")
-        return redirect("territoires:import_apercu", uuid=depot.uuid)
-    messages.success(request, f"Import terminé : {bilan.resume()}.")
+        messages.error(request, f"Confirmation impossible : {erreur}")
     return redirect("territoires:import_apercu", uuid=depot.uuid)
 
 
 @require_POST
 @role_requis(Role.Type.DANE)
 def import_abandonner(request, uuid):
-    depot = get_object_or_404(_imports_visibles(request), uuid=uuid, statut=ImportAnnuaire.Statut.APERCU)
-    depot_abandonner(depot=depot)
+    depot = get_object_or_404(_imports_visibles(request), uuid=uuid)
+    try:
+        imports.depot_abandonner(depot=depot)
+    except AnnuaireInvalide as erreur:
+        messages.error(request, f"Abandon impossible : {erreur}")
+        return redirect("territoires:import_apercu", uuid=depot.uuid)
     messages.info(request, "Import abandonné : aucun établissement n'a été modifié.")
     return redirect("territoires:import_liste")

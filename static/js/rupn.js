@@ -12,3 +12,25 @@ document.addEventListener("submit", function (evenement) {
     bouton.disabled = true;
   });
 });
+
+// Analyse ou import en arrière-plan : relit l'avancement chaque seconde, recharge la page à la fin.
+document.querySelectorAll("[data-rupn-suivi]").forEach(function (bloc) {
+  var barre = bloc.querySelector("progress");
+  var etape = bloc.querySelector(".rupn-etape");
+  var suivre = function () {
+    fetch(bloc.getAttribute("data-rupn-suivi"), { headers: { Accept: "application/json" } })
+      .then(function (reponse) { return reponse.json(); })
+      .then(function (etat) {
+        if (etat.termine) {
+          window.location.reload();
+          return;
+        }
+        barre.value = etat.avancement;
+        barre.textContent = etat.avancement + " %";
+        if (etape.textContent !== etat.etape) etape.textContent = etat.etape;
+        window.setTimeout(suivre, 1000);
+      })
+      .catch(function () { window.setTimeout(suivre, 3000); });
+  };
+  window.setTimeout(suivre, 1000);
+});

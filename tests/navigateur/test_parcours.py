@@ -177,7 +177,7 @@ def test_la_dane_importe_l_annuaire(page, annuaire_modifie):
 
     cliquer(page, page.get_by_role("button", name="Confirmer l'import"))
     message = page.locator(".fr-alert--success").inner_text()
-    assert message.startswith("Import terminé : 0 créés, 1 mis à jour"), message
+    assert message.startswith("Import terminé") and "Nouveaux : 0 · Modifiés : 1 ·" in message, message
     assert page.get_by_role("button", name="Confirmer l'import").count() == 0
     verifier_page(page, "import confirmé")
     capturer(page, "import-confirme")

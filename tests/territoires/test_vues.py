@@ -1,6 +1,7 @@
 """Liste des établissements (filtres, recherche, export) et import de l'annuaire par les pages."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from rupn.pilotage.demo import FICHIER_ANNUAIRE
 from rupn.territoires.models import Bassin, Departement, Etablissement, ImportAnnuaire
@@ -146,12 +148,50 @@ def test_import_par_les_pages_apercu_puis_confirmation(dane_toulouse):
     assert "Aperçu de l'import" in apercu and "Nouveaux établissements (579)" in apercu
     assert "Confirmer l'import" in apercu
     reponse = client.post(reverse("territoires:import_confirmer", args=[depot.uuid]), follow=True)
-    assert "Import terminé : 579 créés" in reponse.content.decode()
+    contenu = reponse.content.decode()
+    assert "Import terminé" in contenu and "Nouveaux : 579 · Modifiés : 0" in contenu
     assert Etablissement.objects.filter(academie__code="16").count() == 579
     depot.refresh_from_db()
-    assert depot.statut == ImportAnnuaire.Statut.IMPORTE
+    assert (depot.statut, depot.avancement) == (ImportAnnuaire.Statut.IMPORTE, 100)
     reponse = client.post(reverse("territoires:import_confirmer", args=[depot.uuid]), follow=True)
-    assert "Cet import est déjà importé" in reponse.content.decode()
+    assert "Confirmation impossible : cet import est déjà importé." in reponse.content.decode()
+
+
+def test_l_avancement_d_une_analyse_en_cours_est_suivi(dane_toulouse):
+    from rupn.territoires import imports
+
+    client = client_de(dane_toulouse)
+    _deposer(client, FICHIER_ANNUAIRE.read_bytes())
+    depot = ImportAnnuaire.objects.get()
+    # Un dépôt dont l'analyse tourne encore dans un autre fil d'exécution.
+    imports._noter(depot, statut=ImportAnnuaire.Statut.ANALYSE, avancement=40, etape="lecture : 300 / 680 lignes")
+    url_avancement = reverse("territoires:import_avancement", args=[depot.uuid])
+    assert client.get(url_avancement).json() == {
+        "statut": "Analyse en cours",
+        "avancement": 40,
+        "etape": "lecture : 300 / 680 lignes",
+        "termine": False,
+    }
+    page = client.get(reverse("territoires:import_apercu", args=[depot.uuid])).content.decode()
+    assert f'data-rupn-suivi="{url_avancement}"' in page and 'value="40"' in page
+    assert "Confirmer l'import" not in page
+    reponse = client.post(reverse("territoires:import_confirmer", args=[depot.uuid]), follow=True)
+    assert "Confirmation impossible : cet import est déjà analyse en cours." in reponse.content.decode()
+    # Sans nouvelle depuis 15 minutes, le traitement est déclaré interrompu.
+    ImportAnnuaire.objects.filter(pk=depot.pk).update(maj_le=timezone.now() - datetime.timedelta(minutes=16))
+    assert client.get(url_avancement).json()["termine"] is True
+    assert (
+        "Traitement interrompu" in client.get(reverse("territoires:import_apercu", args=[depot.uuid])).content.decode()
+    )
+
+
+def test_un_fichier_refuse_a_l_analyse_l_explique(dane_toulouse):
+    autre_academie = FICHIER_ANNUAIRE.read_bytes().replace(b";16;76;", b";11;76;")
+    client = client_de(dane_toulouse)
+    reponse = _deposer(client, autre_academie)
+    page = client.get(reponse["Location"]).content.decode()
+    assert "Fichier refusé" in page and "aucun collège ni lycée de l&#x27;académie de Toulouse" in page
+    assert Etablissement.objects.count() == 0
 
 
 def test_import_d_un_fichier_qui_n_est_pas_l_annuaire(dane_toulouse):

@@ -11,7 +11,8 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from rupn.comptes.models import Role, Utilisateur
-from rupn.territoires.annuaire import depot_en_ligne_de_commande, importer_annuaire
+from rupn.territoires.annuaire import importer_annuaire
+from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
 
 FICHIER_ANNUAIRE = Path(__file__).resolve().parent / "annuaire_toulouse_2024-11-26.csv"

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rupn.territoires.annuaire import AnnuaireInvalide, depot_en_ligne_de_commande, importer_annuaire
+from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire
+from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie
 
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             f"hors périmètre : {sum(bilan.hors_perimetre.values())}"
         )
 
-    def _progression(self, message):
+    def _progression(self, message, pourcentage):
         # Sur la sortie d'erreur : la sortie standard ne garde que la ligne de bilan.
         if self.verbosity >= 1:
-            self.stderr.write(message)
+            self.stderr.write(f"{pourcentage:3d} % — {message}")
