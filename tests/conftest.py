@@ -8,6 +8,8 @@
 - anonyme : le client non connecté.
 """
 
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -19,6 +21,18 @@ from tests.factories import EtablissementFactory, RoleFactory, UtilisateurFactor
 @pytest.fixture(autouse=True)
 def _media_temporaire(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _referentiel(request):
+    """Un test transactionnel (fil d'exécution, navigateur) vide la base en partant, données des
+    migrations comprises, et pytest-xdist peut placer d'autres tests après lui : le référentiel
+    (académies, départements, années) est remis au besoin avant chaque test."""
+    request.getfixturevalue("db")  # pytest-django passe en transactionnel si le test le demande
+    if not Departement.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("rupn.territoires.migrations.0002_referentiel").charger(apps, None)
 
 
 @pytest.fixture
