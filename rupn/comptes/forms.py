@@ -37,6 +37,16 @@ class InvitationForm(FormulaireModeleDsfr):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.role_actif = user.role_actif
+        self.fields["etablissement"].label = "Établissement"
+        self.fields["etablissement"].help_text = "Pour un chef d'établissement, un adjoint ou un RUPN."
+        self.fields["academie"].label = "Académie"
+        self.fields["academie"].help_text = "Pour un personnel de la DANE ou un correspondant départemental."
+        self.fields["departements"].label = "Départements"
+        self.fields[
+            "departements"
+        ].help_text = "Pour un correspondant départemental. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+        if not self.role_actif.est_national and not self.role_actif.est_direction:
+            self.fields["academie"].initial = self.role_actif.academie_id
         types = ROLES_INVITABLES[self.role_actif.type]
         self.fields["type_role"].choices = [(t.value, t.label) for t in types]
         self.fields["etablissement"].queryset = Etablissement.objects.visible_to(user).ouverts()

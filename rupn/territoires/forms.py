@@ -2,14 +2,18 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from rupn.formulaires import FormulaireDsfr
+from rupn.formulaires import FormulaireDsfr, FormulaireFiltreDsfr
 from rupn.territoires.models import Bassin, Departement, Etablissement
 
 
-class EtablissementFiltreForm(FormulaireDsfr):
+class EtablissementFiltreForm(FormulaireFiltreDsfr):
     q = forms.CharField(label="Rechercher", required=False, help_text="Nom, UAI ou commune")
-    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none(), required=False)
-    bassin = forms.ModelChoiceField(label="Bassin de formation", queryset=Bassin.objects.none(), required=False)
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=Departement.objects.none(), required=False, empty_label="Tous"
+    )
+    bassin = forms.ModelChoiceField(
+        label="Bassin de formation", queryset=Bassin.objects.none(), required=False, empty_label="Tous"
+    )
     type = forms.ChoiceField(
         label="Type",
         choices=[("", "Tous")] + Etablissement.Type.choices,
