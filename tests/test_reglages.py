@@ -159,21 +159,13 @@ def test_un_formulaire_expire_donne_une_page_dsfr_en_francais(chef_a):
 
 def test_la_csp_autorise_les_formulaires_vers_proconnect_seulement_s_il_est_configure():
     env = environnement_de_production(DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="rupn.example")
-    code = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
-    sans = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        cwd=RACINE,
-        capture_output=True,
-        text=True,
-    )
-    assert sans.stdout.strip() == "[\"'self'\"]"
+
+    def form_action():
+        code = "import django; django.setup(); from django.conf import settings; "
+        code += "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+        resultat = subprocess.run([sys.executable, "-c", code], env=env, cwd=RACINE, capture_output=True, text=True)
+        return resultat.stdout.strip()
+
+    assert form_action() == "[\"'self'\"]"
     env.update(PROCONNECT_CLIENT_ID="client", PROCONNECT_SERVER_URL="https://fca.integ01.dev-agentconnect.fr/api/v2")
-    avec = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        cwd=RACINE,
-        capture_output=True,
-        text=True,
-    )
-    assert avec.stdout.strip() == "[\"'self'\", 'https://fca.integ01.dev-agentconnect.fr']"
+    assert form_action() == "[\"'self'\", 'https://fca.integ01.dev-agentconnect.fr']"

@@ -41,9 +41,7 @@ def depot_creer(*, academie, auteur, fichier, contenu):
 @transaction.atomic
 def depot_confirmer(*, depot):
     """Passe un aperçu en import et lance l'import réel (lève AnnuaireInvalide s'il n'est plus à confirmer)."""
-    depot = ImportAnnuaire.objects.select_for_update().get(pk=depot.pk)
-    if depot.statut != ImportAnnuaire.Statut.APERCU:
-        raise AnnuaireInvalide(f"cet import est déjà {depot.get_statut_display().lower()}.")
+    depot = _apercu_verrouille(depot)
     _noter(depot, statut=ImportAnnuaire.Statut.IMPORT, avancement=0, etape="en attente", erreur="")
     lancer_apres_validation(importer, depot.pk)
     return depot
@@ -51,10 +49,15 @@ def depot_confirmer(*, depot):
 
 @transaction.atomic
 def depot_abandonner(*, depot):
+    _noter(_apercu_verrouille(depot), statut=ImportAnnuaire.Statut.ABANDONNE)
+
+
+def _apercu_verrouille(depot):
+    """Le dépôt, verrouillé jusqu'à la fin de la transaction : deux clics simultanés n'agissent qu'une fois."""
     depot = ImportAnnuaire.objects.select_for_update().get(pk=depot.pk)
     if depot.statut != ImportAnnuaire.Statut.APERCU:
         raise AnnuaireInvalide(f"cet import est déjà {depot.get_statut_display().lower()}.")
-    _noter(depot, statut=ImportAnnuaire.Statut.ABANDONNE)
+    return depot
 
 
 def depot_en_ligne_de_commande(academie, chemin, contenu):
