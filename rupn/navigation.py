@@ -14,6 +14,7 @@ _MENUS = {
         ("Établissements", "territoires:etablissement_liste"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
+        ("Paramètres de l'académie", "territoires:academie_parametres"),
     ],
     Role.Type.CORRESPONDANT: [
         ("Accueil", "accueil"),

@@ -119,6 +119,7 @@ CAS = [
         objet="college_a",
     ),
     Cas("territoires:import_liste", DANE_SEULEMENT),
+    Cas("territoires:academie_parametres", DANE_SEULEMENT),
     Cas(
         "territoires:import_apercu",
         {**DANE_SEULEMENT, "dane_montpellier": 404},

@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from rupn.formulaires import FormulaireDsfr, FormulaireFiltreDsfr
-from rupn.territoires.models import Bassin, Departement, Etablissement
+from rupn.formulaires import FormulaireDsfr, FormulaireFiltreDsfr, FormulaireModeleDsfr
+from rupn.territoires.models import Academie, Bassin, Departement, Etablissement
 
 
 class EtablissementFiltreForm(FormulaireFiltreDsfr):
@@ -73,3 +73,14 @@ class ImportAnnuaireForm(FormulaireDsfr):
         if not fichier.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Déposez un fichier CSV (extension .csv).")
         return fichier
+
+
+class AcademieParametresForm(FormulaireModeleDsfr):
+    class Meta:
+        model = Academie
+        fields = ["libelle_service", "premier_mois_paiement"]
+        labels = {"libelle_service": "Nom du service académique du numérique"}
+        help_texts = {
+            "libelle_service": "Le nom affiché dans l'application et les courriels : DANE, DRANE ou SRANE.",
+            "premier_mois_paiement": "Mois du premier des neuf versements (par neuvième) d'une IMP annuelle.",
+        }

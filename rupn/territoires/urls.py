@@ -5,6 +5,7 @@ from rupn.territoires import views
 app_name = "territoires"
 
 urlpatterns = [
+    path("academie/parametres/", views.academie_parametres, name="academie_parametres"),
     path("etablissements/", views.etablissement_liste, name="etablissement_liste"),
     path(
         "etablissements/export.<str:format>",

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
-from rupn.territoires import imports
+from rupn.territoires import imports, services
 from rupn.territoires.annuaire import AnnuaireInvalide
-from rupn.territoires.forms import EtablissementFiltreForm, ImportAnnuaireForm
+from rupn.territoires.forms import AcademieParametresForm, EtablissementFiltreForm, ImportAnnuaireForm
 from rupn.territoires.models import Etablissement, ImportAnnuaire
 from rupn.territoires.resources import EtablissementExportResource
 
@@ -164,3 +164,14 @@ def import_abandonner(request, uuid):
         return redirect("territoires:import_apercu", uuid=depot.uuid)
     messages.info(request, "Import abandonné : aucun établissement n'a été modifié.")
     return redirect("territoires:import_liste")
+
+
+@role_requis(Role.Type.DANE)
+def academie_parametres(request):
+    academie = request.user.role_actif.academie
+    formulaire = AcademieParametresForm(request.POST or None, instance=academie)
+    if request.method == "POST" and formulaire.is_valid():
+        services.academie_parametrer(formulaire=formulaire)
+        messages.success(request, "Les paramètres de l'académie sont enregistrés.")
+        return redirect("territoires:academie_parametres")
+    return render(request, "territoires/academie_parametres.html", {"form": formulaire, "academie": academie})

@@ -215,3 +215,30 @@ def test_abandonner_un_apercu(dane_toulouse):
     depot.refresh_from_db()
     assert depot.statut == ImportAnnuaire.Statut.ABANDONNE
     assert Etablissement.objects.count() == 0
+
+
+def test_la_dane_regle_les_parametres_de_son_academie(dane_toulouse, dane_montpellier):
+    client = client_de(dane_toulouse)
+    page = client.get(reverse("territoires:academie_parametres")).content.decode()
+    assert "Académie de Toulouse (code 16), région académique Occitanie." in page
+    reponse = client.post(
+        reverse("territoires:academie_parametres"),
+        {"libelle_service": "DRANE", "premier_mois_paiement": "11"},
+        follow=True,
+    )
+    assert "Les paramètres de l&#x27;académie sont enregistrés." in reponse.content.decode()
+    toulouse, montpellier = academie("16"), academie("11")
+    assert (toulouse.libelle_service, toulouse.premier_mois_paiement) == ("DRANE", 11)
+    assert (montpellier.libelle_service, montpellier.premier_mois_paiement) == ("DANE", 10), (
+        "l'autre académie ne bouge pas"
+    )
+
+
+def test_un_parametre_invalide_est_refuse_en_francais_sans_rien_enregistrer(dane_toulouse):
+    reponse = client_de(dane_toulouse).post(
+        reverse("territoires:academie_parametres"), {"libelle_service": "DSI", "premier_mois_paiement": "3"}
+    )
+    contenu = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in contenu
+    assert academie("16").libelle_service == "DANE"
