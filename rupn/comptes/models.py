@@ -113,7 +113,14 @@ class Role(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_type_display()} — {self.perimetre}"
+        return f"{self.libelle} — {self.perimetre}"
+
+    @property
+    def libelle(self):
+        """Le rôle tel qu'on le nomme dans l'académie : « Personnel de la DRANE » là où le service s'appelle ainsi."""
+        if self.type == self.Type.DANE and self.academie_id:
+            return f"Personnel de la {self.academie.libelle_service}"
+        return self.get_type_display()
 
     @property
     def est_national(self):

@@ -249,3 +249,12 @@ def test_le_perimetre_suit_le_role_actif(double_casquette, quatre_colleges):
     assert set(Etablissement.objects.visible_to(double_casquette)) == {quatre_colleges["a"]}
     charger_roles(double_casquette, "uuid-inconnu")
     assert set(Etablissement.objects.visible_to(double_casquette)) == {quatre_colleges["b"]}
+
+
+def test_le_role_dane_porte_le_nom_du_service_de_l_academie(dane_toulouse):
+    from rupn.territoires.models import Academie
+
+    Academie.objects.filter(code="16").update(libelle_service="DRANE")
+    contenu = client_de(dane_toulouse).get("/").content.decode()
+    assert "Personnel de la DRANE" in contenu
+    assert "Personnel de la DANE" not in contenu
