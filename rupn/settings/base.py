@@ -157,6 +157,10 @@ MFA_TOTP_ISSUER = RUPN_NOM_SERVICE
 PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_SECRET = env_str("PROCONNECT_SECRET", "")
 PROCONNECT_SERVER_URL = env_str("PROCONNECT_SERVER_URL", "https://auth.agentconnect.gouv.fr/api/v2")
+# Domaines dont ProConnect peut rattacher l'adresse à un compte existant (motifs, « * » joker).
+PROCONNECT_DOMAINES_DE_CONFIANCE = env_list(
+    "PROCONNECT_DOMAINES_DE_CONFIANCE", "ac-*.fr,education.gouv.fr,*.education.gouv.fr"
+)
 SOCIALACCOUNT_PROVIDERS = {
     "proconnect": {
         "APPS": (

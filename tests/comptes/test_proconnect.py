@@ -94,6 +94,7 @@ def claims_userinfo(email, **autres):
 def proconnect(settings, db):
     """ProConnect configuré, et son serveur simulé (découverte et JWKS)."""
     settings.RUPN_MFA_OBLIGATOIRE = False
+    settings.PROCONNECT_DOMAINES_DE_CONFIANCE = ["rupn.example", "ac-*.example"]
     settings.SOCIALACCOUNT_PROVIDERS = {
         "proconnect": {
             "APPS": [
@@ -321,6 +322,34 @@ def test_une_adresse_inconnue_ne_cree_pas_de_compte(proconnect, chef_a):
     assert Utilisateur.objects.count() == avant
     assert not est_connecte(client)
     assert not SocialAccount.objects.exists()
+
+
+def test_une_adresse_hors_des_domaines_de_confiance_n_ouvre_pas_le_compte(proconnect, chef_a, settings):
+    settings.PROCONNECT_DOMAINES_DE_CONFIANCE = ["ac-*.fr"]
+    client = Client()
+
+    reponse, _ = connecter(client, proconnect, chef_a.email)
+
+    assert "account/signup_closed.html" in [gabarit.name for gabarit in reponse.templates]
+    assert not est_connecte(client)
+    assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "attendu"),
+    [
+        ("prenom.nom@ac-toulouse.fr", True),
+        ("PRENOM.NOM@AC-MONTPELLIER.FR", True),
+        ("agent@education.gouv.fr", True),
+        ("agent@dgesco.education.gouv.fr", True),
+        ("agent@interieur.gouv.fr", False),
+        ("prenom@ac-toulouse.fr.exemple.com", False),
+    ],
+)
+def test_domaines_de_confiance_par_defaut(email, attendu):
+    from rupn.comptes.proconnect.provider import domaine_de_confiance
+
+    assert domaine_de_confiance(email) is attendu
 
 
 # --- userinfo : un JWT signé -----------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from fnmatch import fnmatch
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
@@ -12,6 +13,7 @@ from allauth.socialaccount.providers.openid_connect.provider import (
     OpenIDConnectProviderAccount,
     _pick_data,
 )
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -86,9 +88,16 @@ class ProConnectProvider(OpenIDConnectProvider):
         email = _pick_data(data).get("email")
         if not email:
             return []
-        # ProConnect ne transmet que des adresses vérifiées par le fournisseur d'identité de l'agent
-        # (pas de claim email_verified) : c'est ce qui permet de retrouver le compte par l'adresse.
-        return [EmailAddress(email=email, verified=True, primary=True)]
+        # ProConnect ne transmet pas de claim email_verified. L'adresse n'est tenue pour vérifiée, et
+        # donc rattachée au compte existant de même adresse, que dans les domaines de confiance
+        # (fournisseurs d'identité de l'Éducation nationale) : un autre fournisseur de la fédération
+        # ne peut pas se faire passer pour un agent de l'académie.
+        return [EmailAddress(email=email, verified=domaine_de_confiance(email), primary=True)]
+
+
+def domaine_de_confiance(email):
+    domaine = email.rsplit("@", 1)[-1].lower()
+    return any(fnmatch(domaine, motif) for motif in settings.PROCONNECT_DOMAINES_DE_CONFIANCE)
 
 
 provider_classes = [ProConnectProvider]
