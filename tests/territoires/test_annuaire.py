@@ -32,6 +32,10 @@ def fichier(entete, lignes_du_fichier, bom=True):
     return (("\ufeff" if bom else "") + texte).encode()
 
 
+def _importer(entete, reste, **options):
+    return importer_annuaire(fichier(entete, reste), academie("16"), simulation=False, **options)
+
+
 def indices_du_perimetre(entete, reste):
     """Les rangs (dans `reste`) des lignes retenues pour Toulouse."""
     colonnes = [annuaire.normaliser(nom) for nom in entete.split(";")]
@@ -156,7 +160,7 @@ def test_lignes_rejetees_avec_numero_et_motif_les_autres_importees():
     )
     reste[deuxieme] = remplacer_colonne(reste[deuxieme], entete, "Nom_etablissement", "")
     reste[troisieme] = ";".join(reste[troisieme].split(";")[:10])
-    bilan = importer_annuaire(fichier(entete, reste), academie("16"), simulation=False)
+    bilan = _importer(entete, reste)
     rejets = {rejet["ligne"]: rejet["raisons"] for rejet in bilan.rejetes}
     # Numéros de ligne du fichier : l'en-tête est la ligne 1.
     assert rejets == {
@@ -176,7 +180,7 @@ def test_un_etablissement_absent_d_un_fichier_plus_recent_est_ferme_jamais_suppr
         if ";Public;" in ligne and ";Collège;" in ligne:
             retiree, uai_retire = index, ligne.split(";")[0]
             break
-    bilan = importer_annuaire(fichier(entete, reste[:retiree] + reste[retiree + 1 :]), academie("16"), simulation=False)
+    bilan = _importer(entete, reste[:retiree] + reste[retiree + 1 :])
     assert [ferme["uai"] for ferme in bilan.fermes] == [uai_retire]
     ferme = Etablissement.objects.get(uai=uai_retire)
     assert not ferme.ouvert and ferme.date_fermeture is not None
@@ -191,7 +195,7 @@ def test_une_modification_dans_l_annuaire_est_reportee():
     rang = indices_du_perimetre(entete, reste)[0]
     uai = reste[rang].split(";")[0]
     reste[rang] = remplacer_colonne(reste[rang], entete, "Nom_etablissement", "Nouveau nom")
-    bilan = importer_annuaire(fichier(entete, reste), academie("16"), simulation=False)
+    bilan = _importer(entete, reste)
     assert [ligne["uai"] for ligne in bilan.mis_a_jour] == [uai]
     assert bilan.inchanges == 578
     assert Etablissement.objects.get(uai=uai).nom == "Nouveau nom"
@@ -248,10 +252,6 @@ def test_commande_importer_annuaire_refuse_une_academie_inconnue(tmp_path):
         call_command("importer_annuaire", str(chemin), academie="99")
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("importer_annuaire", str(tmp_path / "absent.csv"), academie="16")
-
-
-def _importer(entete, reste, **options):
-    return importer_annuaire(fichier(entete, reste), academie("16"), simulation=False, **options)
 
 
 def test_une_ligne_rejetee_ne_ferme_pas_l_etablissement_deja_connu():

@@ -82,23 +82,26 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
             raise OAuth2Error("ProConnect : clé de signature introuvable.") from e
         return cle
 
+    def _verifier_jwt(self, app: SocialApp, jeton: str, quoi: str, **verifications) -> dict:
+        """Vérifie la signature (clé du JWKS désignée par le kid) et les `verifications` de PyJWT."""
+        algorithmes = self._algorithmes(app)
+        cle = self._cle_publique(jeton, algorithmes)
+        try:
+            return jwt.decode(jeton, key=cle, algorithms=algorithmes, leeway=TOLERANCE_HORLOGE, **verifications)
+        except jwt.PyJWTError as e:
+            raise OAuth2Error(f"ProConnect : {quoi} refusé ({e}).") from e
+
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict:
         """Vérifie signature, émetteur, audience et expiration de l'id_token."""
-        algorithmes = self._algorithmes(app)
-        cle = self._cle_publique(id_token, algorithmes)
-        try:
-            claims = jwt.decode(
-                id_token,
-                key=cle,
-                algorithms=algorithmes,
-                issuer=self.openid_config["issuer"],
-                audience=app.client_id,
-                leeway=TOLERANCE_HORLOGE,
-                options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce"]},
-            )
-            jwtkit.verify_jti(claims)
-        except jwt.PyJWTError as e:
-            raise OAuth2Error(f"ProConnect : id_token refusé ({e}).") from e
+        claims = self._verifier_jwt(
+            app,
+            id_token,
+            "id_token",
+            issuer=self.openid_config["issuer"],
+            audience=app.client_id,
+            options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce"]},
+        )
+        jwtkit.verify_jti(claims)  # rejeu : lève OAuth2Error
         return claims
 
     def _fetch_user_info(self, access_token: str) -> dict:
@@ -113,19 +116,8 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         return self.decoder_userinfo(app, reponse.text.strip())
 
     def decoder_userinfo(self, app: SocialApp, jeton: str) -> dict:
-        algorithmes = self._algorithmes(app)
-        cle = self._cle_publique(jeton, algorithmes)
-        try:
-            claims = jwt.decode(
-                jeton,
-                key=cle,
-                algorithms=algorithmes,
-                leeway=TOLERANCE_HORLOGE,
-                # iss et aud sont recommandés (OIDC Core § 5.3.2) : vérifiés plus bas s'ils sont présents.
-                options={"verify_aud": False, "require": ["sub"]},
-            )
-        except jwt.PyJWTError as e:
-            raise OAuth2Error(f"ProConnect : userinfo refusé ({e}).") from e
+        # iss et aud sont recommandés (OIDC Core § 5.3.2) : vérifiés plus bas s'ils sont présents.
+        claims = self._verifier_jwt(app, jeton, "userinfo", options={"verify_aud": False, "require": ["sub"]})
         if "iss" in claims and claims["iss"] != self.openid_config["issuer"]:
             raise OAuth2Error("ProConnect : émetteur de userinfo inattendu.")
         if "aud" in claims:
