@@ -21,6 +21,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("rupn.comptes.urls")),
     path("", include("rupn.territoires.urls")),
+    path("", include("missions.urls")),
     path("admin/", admin.site.urls),
 ]
 

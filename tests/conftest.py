@@ -27,12 +27,13 @@ def _media_temporaire(settings, tmp_path):
 def _referentiel(request):
     """Un test transactionnel (fil d'exécution, navigateur) vide la base en partant, données des
     migrations comprises, et pytest-xdist peut placer d'autres tests après lui : le référentiel
-    (académies, départements, années) est remis au besoin avant chaque test."""
+    (académies, départements, années, taux d'IMP) est remis au besoin avant chaque test."""
     request.getfixturevalue("db")  # pytest-django passe en transactionnel si le test le demande
     if not Departement.objects.exists():
         from django.apps import apps
 
         importlib.import_module("rupn.territoires.migrations.0002_referentiel").charger(apps, None)
+        importlib.import_module("missions.migrations.0002_taux_imp").charger(apps, None)
 
 
 @pytest.fixture

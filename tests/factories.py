@@ -73,3 +73,38 @@ def activer_totp(utilisateur, secret="JBSWY3DPEHPK3PXP"):
 
 def academie(code):
     return Academie.objects.get(code=code)
+
+
+def annee(code="2025-2026"):
+    from rupn.territoires.models import AnneeScolaire
+
+    return AnneeScolaire.pour_rentree(int(code[:4]))
+
+
+def taux(montant):
+    from missions.models import TauxIMP
+
+    return TauxIMP.objects.get(montant=montant, valable_au__isnull=True)
+
+
+class DesignationFactory(factory.django.DjangoModelFactory):
+    """Une désignation proposée pour toute l'année 2025-2026, IMP de 1 250 € (montant dû calculé)."""
+
+    class Meta:
+        model = "missions.Designation"
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    annee = factory.LazyFunction(annee)
+    agent = factory.SubFactory(UtilisateurFactory)
+    taux = factory.LazyFunction(lambda: taux(1250))
+    debut = factory.SelfAttribute("annee.debut")
+    fin = factory.SelfAttribute("annee.fin")
+    nb_mois = 12
+    montant = factory.LazyAttribute(lambda d: d.taux.montant if d.taux else 0)
+    cree_par = factory.SubFactory(UtilisateurFactory)
+
+    class Params:
+        allegement = factory.Trait(taux=None, heures_allegement=2, montant=0)
+        acceptee = factory.Trait(statut="acceptee")
+        validee = factory.Trait(statut="validee")
+        refusee = factory.Trait(statut="refusee", motif_refus="Pas disponible cette année.")

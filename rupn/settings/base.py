@@ -32,6 +32,10 @@ RUPN_SOUS_TITRE = env_str("RUPN_SOUS_TITRE", "Référents pour les ressources et
 RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", True)
 # Durée de validité d'une invitation, en jours.
 RUPN_INVITATION_JOURS = env_int("RUPN_INVITATION_JOURS", 14)
+# Adresse publique du service : liens des courriels envoyés par les commandes (relances).
+RUPN_URL_SITE = env_str("RUPN_URL_SITE", "http://127.0.0.1:8000")
+# Une même personne n'est pas relancée plus souvent que tous les N jours.
+RUPN_RELANCE_JOURS = env_int("RUPN_RELANCE_JOURS", 7)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

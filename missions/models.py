@@ -1,0 +1,309 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from rupn.comptes.models import Role
+from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
+
+
+class TauxIMPQuerySet(models.QuerySet):
+    def en_vigueur(self, jour):
+        return self.filter(Q(valable_au__isnull=True) | Q(valable_au__gte=jour), valable_du__lte=jour)
+
+    def autorises(self, academie, annee):
+        """Les taux que l'académie autorise pour la mission RUPN, en vigueur à la rentrée de l'année."""
+        return self.en_vigueur(annee.debut).filter(academies=academie)
+
+
+class TauxIMP(models.Model):
+    """Un taux annuel d'IMP fixé par arrêté (donnée datée, jamais une constante du code)."""
+
+    montant = models.DecimalField("montant annuel (€)", max_digits=8, decimal_places=2)
+    texte = models.CharField("texte de référence", max_length=200)
+    valable_du = models.DateField("en vigueur du")
+    valable_au = models.DateField("en vigueur jusqu'au", null=True, blank=True)
+    academies = models.ManyToManyField(
+        Academie,
+        blank=True,
+        related_name="taux_imp",
+        verbose_name="académies qui l'autorisent pour la mission RUPN",
+    )
+
+    objects = TauxIMPQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "taux d'IMP"
+        verbose_name_plural = "taux d'IMP"
+        ordering = ["montant", "-valable_du"]
+
+    def __str__(self):
+        return f"{self.montant_affiche} par an"
+
+    @property
+    def montant_affiche(self):
+        from django.contrib.humanize.templatetags.humanize import intcomma
+
+        entier, _, centimes = f"{self.montant:.2f}".partition(".")
+        texte = intcomma(int(entier)).replace(",", "\u202f")
+        return f"{texte},{centimes} €" if centimes != "00" else f"{texte} €"
+
+
+class Enveloppe(models.Model):
+    """Le montant d'IMP dont dispose un établissement pour une année scolaire."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="enveloppes")
+    annee = models.ForeignKey(AnneeScolaire, on_delete=models.PROTECT, related_name="+")
+    montant = models.DecimalField("enveloppe d'IMP (€)", max_digits=10, decimal_places=2)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "enveloppe d'IMP"
+        verbose_name_plural = "enveloppes d'IMP"
+        constraints = [models.UniqueConstraint(fields=["etablissement", "annee"], name="enveloppe_unique")]
+
+    def __str__(self):
+        return f"{self.etablissement} — {self.annee} : {self.montant} €"
+
+
+class DesignationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Les désignations que le rôle actif laisse voir ; les siennes pour un RUPN."""
+        role = getattr(user, "role_actif", None)
+        if role is None:
+            return self.none()
+        if role.type == Role.Type.RUPN:
+            return self.filter(agent=user)
+        return self.filter(etablissement__in=Etablissement.objects.filter(role.filtre_etablissements()))
+
+    def pour_annee(self, annee):
+        return self.filter(annee=annee)
+
+    def engagees(self):
+        """Celles qui engagent une reconnaissance : ni refusées ni annulées."""
+        return self.exclude(statut__in=Designation.STATUTS_CLOS_SANS_SUITE)
+
+    def acceptees(self):
+        return self.filter(statut__in=Designation.STATUTS_ACCEPTES)
+
+    def avec_donnees_liste(self):
+        return self.select_related(
+            "etablissement__departement", "etablissement__bassin", "annee", "agent", "taux", "remplace__agent"
+        )
+
+
+def _jeton():
+    return secrets.token_urlsafe(32)
+
+
+class Designation(models.Model):
+    """Une personne désignée RUPN d'un établissement pour une année scolaire, avec sa reconnaissance."""
+
+    class Statut(models.TextChoices):
+        PROPOSEE = "proposee", "Proposée"
+        ACCEPTEE = "acceptee", "Acceptée"
+        REFUSEE = "refusee", "Refusée"
+        VALIDEE = "validee", "Validée"
+        TERMINEE = "terminee", "Terminée"
+        ANNULEE = "annulee", "Annulée"
+
+    STATUTS_CLOS_SANS_SUITE = {Statut.REFUSEE, Statut.ANNULEE}
+    # Une désignation acceptée par la personne, validée ou non par la DANE, ou terminée après l'avoir été.
+    STATUTS_ACCEPTES = {Statut.ACCEPTEE, Statut.VALIDEE, Statut.TERMINEE}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    jeton = models.CharField(max_length=64, unique=True, default=_jeton, editable=False)
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="designations", verbose_name="établissement"
+    )
+    annee = models.ForeignKey(
+        AnneeScolaire, on_delete=models.PROTECT, related_name="designations", verbose_name="année scolaire"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations", verbose_name="personne"
+    )
+    statut = models.CharField("état", max_length=10, choices=Statut.choices, default=Statut.PROPOSEE)
+    taux = models.ForeignKey(
+        TauxIMP, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="taux d'IMP"
+    )
+    heures_allegement = models.DecimalField(
+        "allègement de service (heures hebdomadaires)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    debut = models.DateField("début de la mission")
+    fin = models.DateField("fin de la mission")
+    # Calculés à l'enregistrement (echeancier.py) : les totaux se font en SQL.
+    nb_mois = models.PositiveSmallIntegerField("mois de mission", default=0)
+    montant = models.DecimalField("montant dû pour la période (€)", max_digits=8, decimal_places=2, default=0)
+    remplace = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplacements",
+        verbose_name="remplace la désignation de",
+    )
+    avis_conseil_pedagogique = models.DateField("avis du conseil pédagogique le", null=True, blank=True)
+    avis_conseil_administration = models.DateField("avis du conseil d'administration le", null=True, blank=True)
+    motif_refus = models.TextField("motif du refus", blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="proposée par"
+    )
+    cree_le = models.DateTimeField("proposée le", auto_now_add=True)
+    derniere_relance_le = models.DateTimeField("dernière relance le", null=True, blank=True)
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "désignation"
+        ordering = ["etablissement__nom", "debut", "agent__last_name"]
+        indexes = [models.Index(fields=["annee", "statut"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taux__isnull=False, heures_allegement__isnull=True)
+                | Q(taux__isnull=True, heures_allegement__isnull=False),
+                name="designation_imp_ou_allegement",
+            ),
+            models.CheckConstraint(condition=Q(fin__gte=models.F("debut")), name="designation_fin_apres_debut"),
+            models.UniqueConstraint(
+                fields=["etablissement", "annee", "agent"],
+                condition=~Q(statut__in=["refusee", "annulee"]),
+                name="designation_unique_par_annee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} — {self.etablissement.nom} ({self.annee})"
+
+    def get_absolute_url(self):
+        return reverse("missions:designation_detail", args=[self.uuid])
+
+    @property
+    def reconnaissance(self):
+        if self.taux_id:
+            return f"IMP de {self.taux.montant_affiche} par an"
+        return f"allègement de service de {self.heures_allegement:g} h par semaine"
+
+    @property
+    def annee_entiere(self):
+        return self.debut == self.annee.debut and self.fin == self.annee.fin
+
+    def clean(self):
+        erreurs = {}
+        if self.taux_id and self.heures_allegement is not None:
+            erreurs["heures_allegement"] = (
+                "Une mission est reconnue soit par une IMP, soit par un allègement de service, jamais les deux : "
+                "videz l'un des deux champs."
+            )
+        elif not self.taux_id and self.heures_allegement is None:
+            erreurs["taux"] = "Choisissez la reconnaissance de la mission : un taux d'IMP ou un allègement de service."
+        elif self.heures_allegement is not None and self.heures_allegement <= 0:
+            erreurs["heures_allegement"] = "L'allègement de service se compte en heures : indiquez un nombre positif."
+        if self.annee_id and self.debut and self.fin:
+            if self.fin < self.debut:
+                erreurs["fin"] = "La fin de la mission précède son début."
+            else:
+                hors_annee = (
+                    f"La mission doit se tenir dans l'année scolaire {self.annee} "
+                    f"(du {self.annee.debut:%d/%m/%Y} au {self.annee.fin:%d/%m/%Y})."
+                )
+                if not self.annee.debut <= self.debut <= self.annee.fin:
+                    erreurs["debut"] = hors_annee
+                elif self.fin > self.annee.fin:
+                    erreurs["fin"] = hors_annee
+        if self.etablissement_id:
+            if self.etablissement.secteur == Etablissement.Secteur.PRIVE and self.avis_conseil_administration:
+                erreurs["avis_conseil_administration"] = (
+                    "Un établissement privé sous contrat n'a pas de conseil d'administration : laissez ce champ vide."
+                )
+            if self._state.adding:
+                erreurs.update(self._erreurs_a_la_proposition())
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def _erreurs_a_la_proposition(self):
+        """Règles qui ne valent qu'au moment de proposer (un taux retiré ensuite ne bloque pas la suite)."""
+        erreurs = {}
+        if not self.etablissement.ouvert:
+            erreurs["__all__"] = "Cet établissement est fermé : on n'y désigne plus de RUPN."
+        if self.taux_id and self.annee_id:
+            autorises = TauxIMP.objects.autorises(self.etablissement.academie, self.annee)
+            if not autorises.filter(pk=self.taux_id).exists():
+                erreurs["taux"] = (
+                    "Ce taux d'IMP n'est pas autorisé par l'académie pour cette année. Taux autorisés : "
+                    + (", ".join(t.montant_affiche for t in autorises) or "aucun (voyez avec la DANE)")
+                    + "."
+                )
+        if self.agent_id and self.annee_id:
+            doublon = (
+                Designation.objects.filter(etablissement=self.etablissement_id, annee=self.annee_id, agent=self.agent_id)
+                .engagees()
+                .exclude(pk=self.pk)
+            )
+            if doublon.exists():
+                erreurs["__all__"] = (
+                    f"{self.agent} est déjà désigné(e) dans cet établissement pour l'année {self.annee}."
+                )
+        return erreurs
+
+    # Transitions permises : qui peut faire quoi (les gabarits s'en servent pour les boutons).
+
+    def peut_repondre(self, user):
+        return self.statut == self.Statut.PROPOSEE and self.agent_id == user.pk
+
+    def peut_valider(self, user):
+        role = user.role_actif
+        return (
+            self.statut == self.Statut.ACCEPTEE
+            and role is not None
+            and role.type == Role.Type.DANE
+            and role.academie_id == self.etablissement.academie_id
+        )
+
+    def _par_la_direction(self, user):
+        role = user.role_actif
+        return role is not None and role.est_direction and role.etablissement_id == self.etablissement_id
+
+    def peut_annuler(self, user):
+        return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self._par_la_direction(user)
+
+    def peut_terminer(self, user):
+        return self.statut in (self.Statut.ACCEPTEE, self.Statut.VALIDEE) and self._par_la_direction(user)
+
+
+class Transition(models.Model):
+    """Un changement d'état d'une désignation : qui, quand, pourquoi."""
+
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField("état précédent", max_length=10, choices=Designation.Statut.choices, blank=True)
+    vers = models.CharField("nouvel état", max_length=10, choices=Designation.Statut.choices)
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par", null=True
+    )
+    le = models.DateTimeField("le", auto_now_add=True)
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["le", "pk"]
+
+    def __str__(self):
+        return f"{self.designation_id} : {self.de or '—'} → {self.vers}"
+
+
+class RelanceCouverture(models.Model):
+    """Un courriel envoyé par la DANE à la direction d'un établissement sans RUPN pour l'année."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
+    annee = models.ForeignKey(AnneeScolaire, on_delete=models.PROTECT, related_name="+")
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance d'un établissement sans RUPN"
+        verbose_name_plural = "relances des établissements sans RUPN"
+        ordering = ["-le"]
