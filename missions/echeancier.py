@@ -10,13 +10,13 @@
    répartit en parts égales sur ceux de ces mois qui tombent entre le premier et le
    dernier mois de mission ; une mission tout entière avant (après) cette fenêtre est
    payée en une ligne au premier (dernier) mois de paiement.
-4. Centimes : chaque ligne est arrondie au centime inférieur et la dernière reçoit le
-   reste, si bien que les lignes font exactement le montant dû.
+4. Centimes : chaque ligne est arrondie au centime le plus proche et la dernière reçoit
+   le reste, si bien que les lignes font exactement le montant dû.
 """
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 NOMBRE_DE_VERSEMENTS = 9
 MOIS_DE_L_ANNEE = 12
@@ -86,7 +86,7 @@ def echeancier(*, montant_annuel, debut_annee, debut, fin, premier_mois_paiement
     mois = [m for m in paiement if mission[0] <= m <= mission[-1]]
     if not mois:
         mois = [paiement[0] if mission[-1] < paiement[0] else paiement[-1]]
-    part = (du / len(mois)).quantize(CENTIME, rounding=ROUND_DOWN)
+    part = (du / len(mois)).quantize(CENTIME, rounding=ROUND_HALF_UP)
     lignes = [Ligne(m, part) for m in mois[:-1]]
     lignes.append(Ligne(mois[-1], du - part * (len(mois) - 1)))
     return lignes
