@@ -46,11 +46,10 @@ class TauxIMP(models.Model):
 
     @property
     def montant_affiche(self):
-        from django.contrib.humanize.templatetags.humanize import intcomma
-
-        entier, _, centimes = f"{self.montant:.2f}".partition(".")
-        texte = intcomma(int(entier)).replace(",", "\u202f")
-        return f"{texte},{centimes} €" if centimes != "00" else f"{texte} €"
+        """« 1 250 € », « 312,50 € » (espace fine insécable entre les milliers)."""
+        entier, _, centimes = f"{self.montant:,.2f}".partition(".")
+        entier = entier.replace(",", "\u202f")
+        return f"{entier},{centimes} €" if centimes != "00" else f"{entier} €"
 
 
 class Enveloppe(models.Model):
@@ -239,7 +238,8 @@ class Designation(models.Model):
                 )
         if self.agent_id and self.annee_id:
             doublon = (
-                Designation.objects.filter(etablissement=self.etablissement_id, annee=self.annee_id, agent=self.agent_id)
+                Designation.objects.filter(etablissement=self.etablissement_id, annee=self.annee_id)
+                .filter(agent=self.agent_id)
                 .engagees()
                 .exclude(pk=self.pk)
             )
@@ -263,15 +263,21 @@ class Designation(models.Model):
             and role.academie_id == self.etablissement.academie_id
         )
 
-    def _par_la_direction(self, user):
+    def geree_par(self, user):
+        """La direction de l'établissement (chef ou adjoint par délégation) gère ses désignations."""
         role = user.role_actif
         return role is not None and role.est_direction and role.etablissement_id == self.etablissement_id
 
     def peut_annuler(self, user):
-        return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self._par_la_direction(user)
+        return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self.geree_par(user)
 
     def peut_terminer(self, user):
-        return self.statut in (self.Statut.ACCEPTEE, self.Statut.VALIDEE) and self._par_la_direction(user)
+        return self.statut in (self.Statut.ACCEPTEE, self.Statut.VALIDEE) and self.geree_par(user)
+
+    def peut_remplacer(self, user):
+        return (
+            self.statut == self.Statut.TERMINEE and self.geree_par(user) and not self.remplacements.engagees().exists()
+        )
 
 
 class Transition(models.Model):
@@ -307,3 +313,6 @@ class RelanceCouverture(models.Model):
         verbose_name = "relance d'un établissement sans RUPN"
         verbose_name_plural = "relances des établissements sans RUPN"
         ordering = ["-le"]
+
+    def __str__(self):
+        return f"{self.etablissement_id} — {self.annee_id} ({self.le:%d/%m/%Y})"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from missions.echeancier import montant_du, mois_de_mission
+from missions.echeancier import mois_de_mission, montant_du
 from missions.models import Designation, Enveloppe, RelanceCouverture, TauxIMP, Transition
 from rupn.comptes.models import Role, Utilisateur
 from rupn.courriels import envoyer_apres_validation
@@ -33,8 +33,8 @@ def _changer_statut(designation, vers, par, commentaire="", champs=()):
 
 def _verrouiller(designation, *statuts_permis, action):
     """Relit la désignation sous verrou : deux clics ou deux personnes ne font pas deux transitions."""
-    designation = Designation.objects.select_for_update().select_related("annee", "etablissement").get(
-        pk=designation.pk
+    designation = (
+        Designation.objects.select_for_update().select_related("annee", "etablissement").get(pk=designation.pk)
     )
     if designation.statut not in statuts_permis:
         raise ValidationError(
@@ -99,9 +99,7 @@ def designation_accepter(*, designation, par, url_absolue, mot_de_passe=None):
         agent.set_password(mot_de_passe)
         agent.save(update_fields=["password"])
     # Le lien reçu par courriel prouve l'adresse.
-    EmailAddress.objects.update_or_create(
-        user=agent, email=agent.email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=agent, email=agent.email, defaults={"verified": True, "primary": True})
     _assurer_role_rupn(designation)
     _changer_statut(designation, Statut.ACCEPTEE, par)
     _repondre_a_la_direction(designation, url_absolue)
@@ -111,9 +109,7 @@ def designation_accepter(*, designation, par, url_absolue, mot_de_passe=None):
 def _assurer_role_rupn(designation):
     """Un rôle RUPN dans l'établissement couvre la mission ; il est créé ou prolongé au besoin."""
     role = (
-        Role.objects.filter(
-            utilisateur=designation.agent, type=Role.Type.RUPN, etablissement=designation.etablissement
-        )
+        Role.objects.filter(utilisateur=designation.agent, type=Role.Type.RUPN, etablissement=designation.etablissement)
         .filter(Q(fin__isnull=True) | Q(fin__gte=designation.debut))
         .order_by("debut")
         .first()
@@ -147,7 +143,7 @@ def designation_refuser(*, designation, par, motif, url_absolue):
     designation = _verrouiller(designation, Statut.PROPOSEE, action="la refuser")
     motif = motif.strip()
     if not motif:
-        raise ValidationError({"motif": "Indiquez le motif de votre refus : il sera transmis à votre chef d'établissement."})
+        raise ValidationError({"motif": "Indiquez le motif de votre refus : il sera transmis à la direction."})
     designation.motif_refus = motif
     _changer_statut(designation, Statut.REFUSEE, par, commentaire=motif, champs=["motif_refus"])
     _repondre_a_la_direction(designation, url_absolue)
@@ -161,9 +157,11 @@ def designations_valider(*, designations, par, url_absolue):
     Celles qui ne sont plus à valider (déjà validées, annulées entre-temps) sont laissées telles quelles.
     """
     validees = 0
-    for designation in Designation.objects.select_for_update().filter(
-        pk__in=[d.pk for d in designations], statut=Statut.ACCEPTEE
-    ).select_related("agent", "etablissement", "annee", "taux", "cree_par"):
+    for designation in (
+        Designation.objects.select_for_update()
+        .filter(pk__in=[d.pk for d in designations], statut=Statut.ACCEPTEE)
+        .select_related("agent", "etablissement", "annee", "taux", "cree_par")
+    ):
         _changer_statut(designation, Statut.VALIDEE, par)
         envoyer_apres_validation(
             sujet=f"Désignation validée — {designation.etablissement.nom}",
@@ -187,7 +185,9 @@ def designation_terminer(*, designation, par, fin, motif=""):
     """Met fin à la mission à la date `fin` (remplacement, départ) : son montant est recalculé au prorata."""
     designation = _verrouiller(designation, Statut.ACCEPTEE, Statut.VALIDEE, action="y mettre fin")
     if fin >= designation.fin:
-        raise ValidationError({"fin": f"La mission se termine déjà le {designation.fin:%d/%m/%Y} : choisissez une date antérieure."})
+        raise ValidationError(
+            {"fin": f"La mission se termine déjà le {designation.fin:%d/%m/%Y} : choisissez une date antérieure."}
+        )
     designation.fin = fin
     designation.full_clean(validate_constraints=False)
     _calculer_montant(designation)
@@ -204,15 +204,12 @@ def designation_terminer(*, designation, par, fin, motif=""):
 
 def _finir_role_rupn(designation):
     """Le rôle RUPN s'arrête avec la mission, sauf si une autre mission acceptée dans l'établissement continue."""
-    autres = (
-        Designation.objects.filter(
-            agent=designation.agent,
-            etablissement=designation.etablissement,
-            statut__in=Designation.STATUTS_ACCEPTES,
-            fin__gt=designation.fin,
-        )
-        .exclude(pk=designation.pk)
-    )
+    autres = Designation.objects.filter(
+        agent=designation.agent,
+        etablissement=designation.etablissement,
+        statut__in=Designation.STATUTS_ACCEPTES,
+        fin__gt=designation.fin,
+    ).exclude(pk=designation.pk)
     if not autres.exists():
         Role.objects.filter(
             Q(fin__isnull=True) | Q(fin__gt=designation.fin),

@@ -8,10 +8,15 @@ _MENUS = {
     Role.Type.NATIONAL: [
         ("Accueil", "accueil"),
         ("Établissements", "territoires:etablissement_liste"),
+        ("Désignations", "missions:academie_designations"),
+        ("Couverture", "missions:couverture"),
     ],
     Role.Type.DANE: [
         ("Accueil", "accueil"),
         ("Établissements", "territoires:etablissement_liste"),
+        ("Désignations", "missions:academie_designations"),
+        ("Couverture", "missions:couverture"),
+        ("Enveloppes d'IMP", "missions:enveloppe_liste"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
         ("Paramètres de l'académie", "territoires:academie_parametres"),
@@ -19,16 +24,20 @@ _MENUS = {
     Role.Type.CORRESPONDANT: [
         ("Accueil", "accueil"),
         ("Établissements", "territoires:etablissement_liste"),
+        ("Désignations", "missions:academie_designations"),
+        ("Couverture", "missions:couverture"),
     ],
     Role.Type.CHEF: [
         ("Accueil", "accueil"),
+        ("Désignations des RUPN", "missions:designation_liste"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.ADJOINT: [
         ("Accueil", "accueil"),
+        ("Désignations des RUPN", "missions:designation_liste"),
         ("Invitations", "comptes:invitation_liste"),
     ],
-    Role.Type.RUPN: [("Accueil", "accueil")],
+    Role.Type.RUPN: [("Accueil", "accueil"), ("Mes désignations", "missions:mes_designations")],
 }
 
 

@@ -1,7 +1,8 @@
 """La page d'accueil de chaque rôle : ce que la personne a à faire."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
+from missions.models import Designation
 from rupn.comptes.models import Invitation, Role
 from rupn.territoires.models import (
     Academie,
@@ -13,7 +14,14 @@ from rupn.territoires.models import (
 
 def contexte_accueil(user):
     role = user.role_actif
-    contexte = {"role": role, "annee": AnneeScolaire.objects.courante(), "taches": []}
+    annee = AnneeScolaire.objects.courante()
+    contexte = {
+        "role": role,
+        "annee": annee,
+        "taches": [],
+        # Une proposition attend la réponse de la personne, quel que soit son rôle (ou sans rôle encore).
+        "designations_en_attente": Designation.objects.filter(agent=user, statut=Designation.Statut.PROPOSEE).count(),
+    }
     if role is None:
         return contexte
     etablissements = Etablissement.objects.visible_to(user)
@@ -23,6 +31,13 @@ def contexte_accueil(user):
         )
     elif role.type in (Role.Type.DANE, Role.Type.CORRESPONDANT):
         contexte["nb_etablissements"] = etablissements.ouverts().count()
+        designations = Designation.objects.visible_to(user).pour_annee(annee)
+        contexte["designations_a_valider"] = designations.filter(statut=Designation.Statut.ACCEPTEE).count()
+        contexte["etablissements_sans_rupn"] = (
+            etablissements.ouverts()
+            .exclude(Exists(designations.acceptees().filter(etablissement=OuterRef("pk"))))
+            .count()
+        )
         if role.type == Role.Type.DANE:
             dernier = ImportAnnuaire.objects.filter(academie_id=role.academie_id, statut="importe").first()
             contexte["dernier_import"] = dernier
@@ -30,6 +45,10 @@ def contexte_accueil(user):
                 contexte["taches"].append("importer_annuaire")
     else:
         contexte["etablissement"] = role.etablissement
+        if role.est_direction:
+            contexte["designations_de_l_annee"] = (
+                Designation.objects.filter(etablissement=role.etablissement, annee=annee).engagees().count()
+            )
     if role.type in (Role.Type.DANE, Role.Type.CHEF, Role.Type.ADJOINT):
         contexte["invitations_en_attente"] = Invitation.objects.visible_to(user).en_attente().count()
     return contexte

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "rupn.comptes.proconnect",
     "dsfr",
+    "widget_tweaks",
     "import_export",
     "django_htmx",
     "csp",

@@ -17,7 +17,7 @@ from tests.factories import EtablissementFactory, academie
 pytestmark = pytest.mark.django_db
 
 # Requêtes de l'accueil, session, utilisateur, rôles et double authentification compris.
-REQUETES_ACCUEIL_MAX = 10  # 4 à 8 mesurées selon le rôle
+REQUETES_ACCUEIL_MAX = 12  # 5 à 11 mesurées selon le rôle
 
 
 def texte(reponse):
