@@ -22,6 +22,7 @@ PUBLIQUES = {
     "accessibilite",
     "plan_du_site",
     "comptes:invitation_accepter",
+    "missions:designation_repondre",
     "account_login",
     "account_logout",
     "account_signup",
@@ -57,6 +58,7 @@ PERSONNELLES = {
     "socialaccount_connections",
     "socialaccount_login_error",
     "comptes:role_choisir",
+    "missions:mes_designations",
 }
 
 PERSONAS = [
@@ -90,6 +92,41 @@ DANE_SEULEMENT = {
     "correspondant_31": 403,
     "national": 403,
 }
+DIRECTION_SEULEMENT = {
+    "chef_a": 200,
+    "adjoint_a": 200,
+    "rupn_a": 403,
+    "chef_b": 200,
+    "dane_toulouse": 403,
+    "dane_montpellier": 403,
+    "correspondant_31": 403,
+    "national": 403,
+}
+# Une désignation du collège A : sa direction, son académie, son correspondant, le national.
+DESIGNATION_A = {
+    "chef_a": 200,
+    "adjoint_a": 200,
+    "rupn_a": 404,
+    "chef_b": 404,
+    "dane_toulouse": 200,
+    "dane_montpellier": 404,
+    "correspondant_31": 200,
+    "national": 200,
+}
+# Une action de la direction du collège A sur une de ses désignations.
+GESTION_DESIGNATION_A = {
+    "chef_a": 302,
+    "adjoint_a": 302,
+    "rupn_a": 403,
+    "chef_b": 404,
+    "dane_toulouse": 403,
+    "dane_montpellier": 403,
+    "correspondant_31": 403,
+    "national": 403,
+}
+# Ce que seule la personne désignée (rupn_a) fait : les autres ne voient pas la désignation.
+PERSONNE_DESIGNEE = {persona: 404 for persona in PERSONAS if persona != "anonyme"}
+
 INVITANTS = {
     "chef_a": 200,
     "adjoint_a": 200,
@@ -142,6 +179,41 @@ CAS = [
         objet="depot_toulouse",
         methode="post",
     ),
+    Cas("missions:designation_liste", DIRECTION_SEULEMENT),
+    Cas("missions:designation_creer", DIRECTION_SEULEMENT),
+    Cas("missions:designation_renouveler", DIRECTION_SEULEMENT),
+    Cas("missions:designation_detail", DESIGNATION_A, objet="designation_a"),
+    Cas("missions:designation_detail", {**DESIGNATION_A, "rupn_a": 200}, objet="designation_de_rupn_a"),
+    Cas("missions:designation_annuler", GESTION_DESIGNATION_A, objet="designation_a", methode="post"),
+    Cas(
+        "missions:designation_terminer",
+        {**GESTION_DESIGNATION_A, "chef_a": 200, "adjoint_a": 200},
+        objet="designation_validee_a",
+    ),
+    Cas(
+        "missions:designation_accepter",
+        {**PERSONNE_DESIGNEE, "rupn_a": 302},
+        objet="designation_de_rupn_a",
+        methode="post",
+    ),
+    Cas("missions:designation_refuser", {**PERSONNE_DESIGNEE, "rupn_a": 200}, objet="designation_de_rupn_a"),
+    Cas("missions:academie_designations", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("missions:designation_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["designations", "csv"]),
+    Cas("missions:designation_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["echeancier", "xlsx"]),
+    Cas(
+        "missions:designations_valider",
+        {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 302},
+        methode="post",
+    ),
+    Cas("missions:couverture", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas(
+        "missions:couverture_relancer",
+        {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 302},
+        methode="post",
+    ),
+    Cas("missions:enveloppe_liste", DANE_SEULEMENT),
+    Cas("missions:enveloppe_modifier", {**DANE_SEULEMENT, "dane_montpellier": 404}, objet="college_a"),
+    Cas("missions:taux_parametres", DANE_SEULEMENT),
     Cas("comptes:invitation_liste", INVITANTS),
     Cas("comptes:invitation_creer", INVITANTS),
     Cas(
@@ -186,6 +258,33 @@ def invitation_a(chef_a, college_a):
         academie=college_a.academie,
         invite_par=chef_a,
     )
+
+
+@pytest.fixture
+def designation_a(college_a):
+    from tests.factories import DesignationFactory
+
+    return DesignationFactory(etablissement=college_a, annee=annee_courante())
+
+
+@pytest.fixture
+def designation_de_rupn_a(college_a, rupn_a):
+    from tests.factories import DesignationFactory
+
+    return DesignationFactory(etablissement=college_a, agent=rupn_a, annee=annee_courante())
+
+
+@pytest.fixture
+def designation_validee_a(college_a):
+    from tests.factories import DesignationFactory
+
+    return DesignationFactory(etablissement=college_a, annee=annee_courante(), validee=True)
+
+
+def annee_courante():
+    from rupn.territoires.models import AnneeScolaire
+
+    return AnneeScolaire.objects.courante()
 
 
 def _url(cas, request):
