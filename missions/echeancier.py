@@ -3,8 +3,12 @@
 1. Mois de mission : un mois de l'année scolaire (septembre à août) compte si la mission
    est en cours le 15 de ce mois. Deux missions qui se suivent (fin un jour, début le
    lendemain) se partagent donc les douze mois sans recouvrement.
-2. Montant dû : montant annuel × mois de mission / 12, arrondi au centime.
-   Une mission de toute l'année compte 12 mois et reçoit le montant annuel.
+2. Montant dû : montant annuel × mois de mission / 12, arrondi au centime le plus proche.
+   Au-delà de six mois, c'est le montant annuel moins la part (arrondie de même) des mois
+   hors mission : deux missions qui se partagent l'année font ainsi exactement le montant
+   annuel, même quand la part tombe sur un demi-centime (312,50 € sur 3 et 9 mois).
+   Une mission de toute l'année compte 12 mois et reçoit le montant annuel ; un allègement
+   de service (pas de montant annuel) ne doit rien.
 3. Lignes : les mois de paiement sont les neuf mois qui commencent au premier mois de
    paiement de l'académie (octobre → juin, ou novembre → juillet). Le montant dû se
    répartit en parts égales sur ceux de ces mois qui tombent entre le premier et le
@@ -73,7 +77,12 @@ def mois_de_paiement(debut_annee, premier_mois_paiement):
 
 
 def montant_du(montant_annuel, nb_mois):
-    return (Decimal(montant_annuel) * nb_mois / MOIS_DE_L_ANNEE).quantize(CENTIME, rounding=ROUND_HALF_UP)
+    """Ce que valent `nb_mois` mois de mission au taux `montant_annuel` (None : allègement, rien)."""
+    annuel = Decimal(montant_annuel or 0)
+    if 2 * nb_mois > MOIS_DE_L_ANNEE:
+        # L'arrondi porte toujours sur la plus petite des deux parts de l'année.
+        return annuel - montant_du(annuel, MOIS_DE_L_ANNEE - nb_mois)
+    return (annuel * nb_mois / MOIS_DE_L_ANNEE).quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
 def echeancier(*, montant_annuel, debut_annee, debut, fin, premier_mois_paiement):

@@ -1,7 +1,8 @@
-"""Données de démonstration : les vrais établissements de l'académie de Toulouse et des
-personnes fictives, une par rôle. Idempotent : relancer ne crée rien de plus.
+"""Données de démonstration : les vrais établissements de l'académie de Toulouse, des
+personnes fictives, une par rôle, et des désignations de RUPN (designations.py).
+Idempotent : relancer ne crée rien de plus.
 
-Les issues suivantes ajoutent leurs étapes à ETAPES (désignations, lettres, enquêtes…).
+Les issues suivantes ajoutent leurs étapes à ETAPES (lettres, enquêtes…).
 """
 
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.test.utils import override_settings
 
 from rupn.comptes.models import Role, Utilisateur
+from rupn.pilotage.demo import designations
 from rupn.territoires.annuaire import importer_annuaire
 from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
@@ -81,12 +84,23 @@ def charger_personnes(sortie):
         )
         for type_role, cle in persona.roles:
             etablissement = etablissements[cle] if cle else None
-            role, _ = Role.objects.get_or_create(
-                utilisateur=utilisateur,
-                type=type_role,
-                etablissement=etablissement,
-                defaults={"academie": None if type_role == Role.Type.NATIONAL else academie},
+            # Des essais dans la démonstration (fin d'une mission, nouvelle désignation) ont pu terminer
+            # ce rôle ou en ajouter un : on reprend le premier et on le rend de nouveau valide.
+            role = (
+                Role.objects.filter(utilisateur=utilisateur, type=type_role, etablissement=etablissement)
+                .order_by("pk")
+                .first()
             )
+            if role is None:
+                role = Role.objects.create(
+                    utilisateur=utilisateur,
+                    type=type_role,
+                    etablissement=etablissement,
+                    academie=None if type_role == Role.Type.NATIONAL else academie,
+                )
+            elif role.fin is not None:
+                role.fin = None
+                role.save(update_fields=["fin"])
             if type_role == Role.Type.CORRESPONDANT:
                 role.departements.set([haute_garonne])
     sortie(f"Personnes fictives : {len(PERSONAS)} comptes de démonstration.")
@@ -97,13 +111,20 @@ def charger_annees(sortie):
     sortie(f"Année scolaire en cours : {annee}.")
 
 
-ETAPES = [charger_etablissements, charger_personnes, charger_annees]
+def charger_designations(sortie):
+    academie = Academie.objects.get(code=CODE_ACADEMIE)
+    designations.charger(sortie, academie=academie, etablissements=etablissements_demo())
 
 
-@transaction.atomic
+ETAPES = [charger_etablissements, charger_personnes, charger_annees, charger_designations]
+
+
 def charger(sortie=print):
-    for etape in ETAPES:
-        etape(sortie)
+    # Les services écrivent aux personnes désignées et aux directions, une fois la transaction
+    # validée : gardés en mémoire, ces courriels fictifs n'encombrent pas la console.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        for etape in ETAPES:
+            etape(sortie)
 
 
 def comptes_a_afficher():
