@@ -264,7 +264,8 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
     `jours` jours (RUPN_RELANCE_JOURS) ; rend le nombre de personnes relancées."""
     maintenant = maintenant or timezone.now()
     limite = maintenant - datetime.timedelta(days=jours if jours is not None else settings.RUPN_RELANCE_JOURS)
-    en_attente = Designation.objects.filter(statut=Statut.PROPOSEE)
+    # Une proposition dont la période de mission est passée n'appelle plus de réponse.
+    en_attente = Designation.objects.filter(statut=Statut.PROPOSEE, fin__gte=timezone.localdate(maintenant))
     # La dernière relance d'une personne, toutes désignations confondues.
     relancees_recemment = (
         en_attente.values("agent").annotate(derniere=Max("derniere_relance_le")).filter(derniere__gt=limite)
@@ -272,7 +273,7 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
     a_relancer = (
         en_attente.exclude(agent__in=relancees_recemment.values("agent"))
         .filter(cree_le__lte=limite)
-        .select_related("agent", "etablissement", "annee")
+        .select_related("agent", "etablissement", "annee", "taux", "cree_par")
         .order_by("agent", "cree_le")
     )
     par_personne = {}
@@ -280,7 +281,11 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
         par_personne.setdefault(designation.agent, []).append(designation)
     for agent, designations in par_personne.items():
         envoyer_apres_validation(
-            sujet="Rappel : une désignation comme RUPN attend votre réponse",
+            sujet=(
+                "Rappel : des désignations comme RUPN attendent votre réponse"
+                if len(designations) > 1
+                else "Rappel : une désignation comme RUPN attend votre réponse"
+            ),
             gabarit="missions/email/relance_consentement.txt",
             contexte={
                 "agent": agent,
@@ -298,6 +303,8 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
 def couverture_relancer(*, etablissements, annee, par, url_absolue, jours=None):
     """Écrit à la direction de chaque établissement sans RUPN, sauf s'il a été relancé depuis moins
     de `jours` jours ; rend (établissements relancés, établissements sans direction connue)."""
+    from django.urls import reverse
+
     limite = timezone.now() - datetime.timedelta(days=jours if jours is not None else settings.RUPN_RELANCE_JOURS)
     recents = set(
         RelanceCouverture.objects.filter(annee=annee, le__gt=limite, etablissement__in=etablissements).values_list(
@@ -322,7 +329,12 @@ def couverture_relancer(*, etablissements, annee, par, url_absolue, jours=None):
         envoyer_apres_validation(
             sujet=f"Désignation du RUPN pour l'année {annee}",
             gabarit="missions/email/relance_couverture.txt",
-            contexte={"etablissement": etablissement, "annee": annee, "par": par, "lien": url_absolue("/")},
+            contexte={
+                "etablissement": etablissement,
+                "annee": annee,
+                "par": par,
+                "lien": url_absolue(reverse("missions:designation_creer")),
+            },
             destinataires=adresses,
         )
         relances.append(RelanceCouverture(etablissement=etablissement, annee=annee, par=par))
