@@ -184,7 +184,8 @@ class Designation(models.Model):
     def reconnaissance(self):
         if self.taux_id:
             return f"IMP de {self.taux.montant_affiche} par an"
-        return f"allègement de service de {self.heures_allegement:g} h par semaine"
+        heures = f"{self.heures_allegement.normalize():f}".replace(".", ",")
+        return f"allègement de service de {heures} h par semaine"
 
     @property
     def annee_entiere(self):

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -53,6 +52,8 @@ INSTALLED_APPS = [
     "rupn.comptes.proconnect",
     "dsfr",
     "widget_tweaks",
+    # Après dsfr : ses gabarits de widgets (cases, boutons radio, erreurs) remplacent ceux de Django.
+    "django.forms",
     "import_export",
     "django_htmx",
     "csp",

@@ -423,3 +423,21 @@ def test_les_taux_de_l_arrete_de_2015_sont_en_base_et_dates(db):
     assert montants == [Decimal("312.50"), Decimal("625"), Decimal("1250"), Decimal("2500"), Decimal("3750")]
     assert not TauxIMP.objects.en_vigueur(D(2014, 9, 1)).exists()
     assert taux(312.5).montant_affiche == "312,50 €" and taux(1250).montant_affiche == "1\u202f250 €"
+
+
+def test_les_courriels_texte_ne_sont_pas_echappes(
+    chef_a, enseignant_a, college_a, annee_2025, django_capture_on_commit_callbacks
+):
+    college_a.nom = "Collège de l'Hérault"
+    college_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _proposer(client_de(chef_a), {"personne": enseignant_a.pk})
+    assert "Collège de l'Hérault" in mail.outbox[0].body and "&#x27;" not in mail.outbox[0].body
+
+
+def test_l_allegement_s_affiche_en_heures_a_la_francaise(college_a, annee_2025):
+    designation = DesignationFactory(etablissement=college_a, allegement=True, heures_allegement=Decimal("1.5"))
+    designation.refresh_from_db()
+    assert designation.reconnaissance == "allègement de service de 1,5 h par semaine"
+    designation.heures_allegement = Decimal("2.0")
+    assert designation.reconnaissance == "allègement de service de 2 h par semaine"
