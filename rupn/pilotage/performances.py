@@ -8,21 +8,31 @@ Toute mesure qui écrit en base se fait dans une transaction annulée à la fin
 (`mesure_annulee`) : la commande peut tourner sur une base de développement.
 """
 
+import functools
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import tablib
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from missions.models import Designation
+from rupn.comptes.models import Role, Utilisateur
 from rupn.env import env_str
-from rupn.pilotage.generation import effacer_en_masse
+from rupn.pilotage.generation import DOMAINE, MARQUEUR, effacer_en_masse
 from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire, trier
-from rupn.territoires.models import Academie, Bassin, Departement, Etablissement
+from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
 from rupn.territoires.resources import CHAMPS_ANNUAIRE
 
 NOM_FICHIER_ANNUAIRE = "fr-en-annuaire-education_occitanie_2024-11-26.csv"
@@ -214,3 +224,103 @@ def mesurer_import(mesures, parametres):
             f"l'import ligne à ligne a écrit {ecrits_ligne} établissements ({erreurs} erreurs) "
             f"contre {ecrits} : la comparaison est faussée."
         )
+
+
+# --- Scénario « designations » ---------------------------------------------------------------
+
+PAGES_DESIGNATIONS = {
+    "academie_designations": "missions:academie_designations",
+    "couverture": "missions:couverture",
+}
+REPETITIONS_PAGES = 7
+SANS_DONNEES = (
+    "pas de données synthétiques : lancez d'abord « manage.py generer_donnees » (--echelle 0.1 pour un essai rapide)."
+)
+
+
+def plus_grande_academie():
+    """L'académie qui a le plus d'établissements synthétiques ouverts (None s'il n'y en a pas)."""
+    synthetiques = Q(etablissements__nom__startswith=MARQUEUR, etablissements__ouvert=True)
+    return (
+        Academie.objects.annotate(nombre=Count("etablissements", filter=synthetiques))
+        .filter(nombre__gt=0)
+        .order_by("-nombre", "code")
+        .first()
+    )
+
+
+def client_connecte(utilisateur):
+    """Un client de test connecté comme `utilisateur`, double authentification activée au besoin :
+    à n'appeler que dans une transaction annulée."""
+    if not Authenticator.objects.filter(user=utilisateur, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(utilisateur, generate_totp_secret())
+    client = Client()
+    client.force_login(utilisateur)
+    return client
+
+
+def _noter_requete(requetes, execute, sql, params, many, context):
+    requetes.append(sql)
+    return execute(sql, params, many, context)
+
+
+def mesurer_pages(utilisateur, pages):
+    """Pour chaque page {nom: nom d'URL}, rend {nom: (durée médiane en s, requêtes SQL)} : un premier
+    appel (gabarits compilés, caches remplis) vérifie la réponse, un deuxième compte les requêtes
+    (par `execute_wrapper` : CaptureQueriesContext ne voit plus rien une fois le journal de DEBUG plein),
+    REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée."""
+    client = client_connecte(utilisateur)
+    resultats = {}
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        for nom, nom_url in pages.items():
+            url = reverse(nom_url)
+            reponse = client.get(url, secure=True)
+            if reponse.status_code != 200:
+                raise MesureImpossible(
+                    f"la page {nom_url} ({url}) répond {reponse.status_code} à {utilisateur.email} : rien à mesurer."
+                )
+            requetes = []
+            with connection.execute_wrapper(functools.partial(_noter_requete, requetes)):
+                client.get(url, secure=True)
+            durees = []
+            for _ in range(REPETITIONS_PAGES):
+                debut = time.perf_counter()
+                client.get(url, secure=True)
+                durees.append(time.perf_counter() - debut)
+            resultats[nom] = (statistics.median(durees), len(requetes))
+    return resultats
+
+
+@scenario("designations")
+def mesurer_designations(mesures, parametres):
+    """Pages de la DANE de la plus grande académie synthétique pour l'année en cours : temps serveur
+    médian (client de test, sans réseau) et nombre de requêtes SQL."""
+    academie = plus_grande_academie()
+    annee = AnneeScolaire.objects.courante()
+    if academie is None or annee is None:
+        raise MesureImpossible(f"Scénario « designations » : {SANS_DONNEES}")
+    dane = (
+        Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}", roles__type=Role.Type.DANE, roles__academie=academie)
+        .order_by("email")
+        .first()
+    )
+    if dane is None:
+        raise MesureImpossible(f"Scénario « designations » : aucun compte DANE synthétique, {SANS_DONNEES}")
+    verifier_base(mesures)
+    mesures.info("academie", f"{academie.code} {academie.nom}")
+    mesures.info("annee", annee.code)
+    mesures.figure(
+        "etablissements", Etablissement.objects.filter(academie=academie, ouvert=True).count(), "établissements"
+    )
+    mesures.figure(
+        "designations_annee",
+        Designation.objects.filter(etablissement__academie=academie, annee=annee).count(),
+        "désignations",
+    )
+    try:
+        _, resultats = mesure_annulee(lambda: mesurer_pages(dane, PAGES_DESIGNATIONS))
+    except MesureImpossible as erreur:
+        raise MesureImpossible(f"Scénario « designations » : {erreur}") from None
+    for nom, (mediane, requetes) in resultats.items():
+        mesures.figure(f"{nom}_ms", mediane * 1000, "ms")
+        mesures.figure(f"{nom}_requetes", requetes, "requêtes")

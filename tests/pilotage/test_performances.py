@@ -4,13 +4,16 @@ import io
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from missions.models import Designation
 from rupn.comptes.models import Role
 from rupn.pilotage.performances import SCENARIOS, fichier_annuaire_par_defaut
-from rupn.territoires.models import Bassin, Etablissement
+from rupn.territoires.models import AnneeScolaire, Bassin, Etablissement
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +35,20 @@ def petit_annuaire(tmp_path, monkeypatch):
     return chemin
 
 
+@pytest.fixture
+def donnees_synthetiques():
+    """Une petite génération (une année) : de quoi faire tourner le scénario « designations »."""
+    call_command("generer_donnees", "--echelle", "0.01", "--annees", "1", stdout=io.StringIO())
+
+
 def etat_de_la_base():
     return {
         "etablissements": sorted(Etablissement.objects.values_list("uai", "nom", "ouvert", "etablissement_mere")),
         "bassins": sorted(Bassin.objects.values_list("code", "libelle")),
         "roles": sorted(Role.objects.values_list("pk", "etablissement")),
+        "designations": sorted(Designation.objects.values_list("pk", "statut", "montant")),
+        "authentificateurs": Authenticator.objects.count(),
+        "sessions": Session.objects.count(),
     }
 
 
@@ -72,11 +84,12 @@ def test_scenario_import(petit_annuaire, rupn_a, college_herault):
     assert etat_de_la_base() == avant
 
 
-def test_tous_les_scenarios_par_defaut(petit_annuaire, monkeypatch):
+def test_tous_les_scenarios_par_defaut(petit_annuaire, donnees_synthetiques, monkeypatch):
     monkeypatch.setenv("RUPN_FICHIER_ANNUAIRE", str(petit_annuaire))
+    avant = etat_de_la_base()
     lignes, _ = mesurer()
     assert {ligne.split(":")[0] for ligne in lignes} == set(SCENARIOS)
-    assert Etablissement.objects.count() == 0
+    assert etat_de_la_base() == avant
 
 
 def test_fichier_absent(tmp_path):
@@ -87,3 +100,31 @@ def test_fichier_absent(tmp_path):
 def test_scenario_inconnu():
     with pytest.raises(CommandError, match="Scénario inconnu : vitesse"):
         mesurer("vitesse")
+
+
+def test_scenario_designations(donnees_synthetiques):
+    """Pages de la DANE de la plus grande académie (Versailles) : chiffres attendus, base intacte."""
+    avant = etat_de_la_base()
+    lignes, erreurs = mesurer("designations")
+
+    assert lignes[:3] == [
+        f"designations: base = {connection.vendor}",
+        "designations: academie = 25 Versailles",
+        f"designations: annee = {AnneeScolaire.objects.courante().code}",
+    ]
+    for ligne in lignes[3:]:
+        assert LIGNE_CHIFFRE.match(ligne), ligne
+    chiffres = figures(lignes[3:])
+    versailles = Etablissement.objects.filter(academie__code="25", ouvert=True)
+    assert chiffres["etablissements"] == str(versailles.count())
+    assert chiffres["designations_annee"] == str(Designation.objects.filter(etablissement__in=versailles).count())
+    for page in ("academie_designations", "couverture"):
+        assert float(chiffres[f"{page}_ms"]) > 0
+        assert 0 < int(chiffres[f"{page}_requetes"]) <= 30
+    assert ("SQLite" in erreurs) == (connection.vendor == "sqlite")
+    assert etat_de_la_base() == avant
+
+
+def test_scenario_designations_sans_donnees():
+    with pytest.raises(CommandError, match="lancez d'abord « manage.py generer_donnees »"):
+        mesurer("designations")
