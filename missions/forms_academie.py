@@ -15,12 +15,7 @@ ALLEGEMENT = "allegement"
 class DesignationFiltreForm(FormulaireFiltreDsfr):
     """Filtres de la liste académique ; les exports et la validation en lot suivent les mêmes."""
 
-    annee = forms.ModelChoiceField(
-        label="Année scolaire",
-        queryset=AnneeScolaire.objects.order_by("-debut"),
-        to_field_name="code",
-        empty_label=None,
-    )
+    annee = forms.ChoiceField(label="Année scolaire")
     q = forms.CharField(label="Rechercher", required=False, help_text="Établissement, UAI ou personne")
     departement = forms.ModelChoiceField(
         label="Département", queryset=Departement.objects.none(), required=False, empty_label="Tous"
@@ -35,6 +30,9 @@ class DesignationFiltreForm(FormulaireFiltreDsfr):
 
     def __init__(self, *args, etablissements, **kwargs):
         super().__init__(*args, **kwargs)
+        # Les années lues une fois (un ModelChoiceField relirait la table à chaque rendu du choix).
+        self.annees = {annee.code: annee for annee in AnneeScolaire.objects.order_by("-debut")}
+        self.fields["annee"].choices = [(code, code) for code in self.annees]
         self.fields["departement"].queryset = Departement.objects.filter(pk__in=etablissements.values("departement_id"))
         self.fields["bassin"].queryset = Bassin.objects.filter(pk__in=etablissements.values("bassin_id"))
         # Un même montant peut exister en plusieurs versions datées : on filtre sur le montant.
@@ -44,6 +42,9 @@ class DesignationFiltreForm(FormulaireFiltreDsfr):
             *((f"{montant:.2f}", f"IMP de {TauxIMP(montant=montant).montant_affiche}") for montant in montants),
             (ALLEGEMENT, "Allègement de service"),
         ]
+
+    def clean_annee(self):
+        return self.annees[self.cleaned_data["annee"]]
 
     def filtrer(self, designations):
         """Les désignations qui répondent aux filtres (aucune si un filtre est invalide : on ne
