@@ -13,6 +13,10 @@ class TauxIMPAdmin(admin.ModelAdmin):
     list_display = ["montant", "valable_du", "valable_au", "texte"]
     filter_horizontal = ["academies"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Un taux publié ne change pas : un nouvel arrêté fait une nouvelle ligne datée.
+        return ["montant", "valable_du"] if obj else []
+
 
 class TransitionEnLigne(admin.TabularInline):
     model = Transition

@@ -87,15 +87,22 @@ def montant_du(montant_annuel, nb_mois):
 
 def echeancier(*, montant_annuel, debut_annee, debut, fin, premier_mois_paiement):
     """Les lignes de paiement d'une mission du `debut` à la `fin` dans l'année scolaire."""
+    du = montant_du(montant_annuel, len(mois_de_mission(debut_annee, debut, fin)))
+    return lignes_de_paiement(
+        montant_du=du, debut_annee=debut_annee, debut=debut, fin=fin, premier_mois_paiement=premier_mois_paiement
+    )
+
+
+def lignes_de_paiement(*, montant_du, debut_annee, debut, fin, premier_mois_paiement):
+    """Répartit un montant dû déjà calculé (celui enregistré sur la désignation) sur les mois de paiement."""
     mission = mois_de_mission(debut_annee, debut, fin)
-    du = montant_du(montant_annuel, len(mission))
-    if not mission or not du:
+    if not mission or not montant_du:
         return []
     paiement = mois_de_paiement(debut_annee, premier_mois_paiement)
     mois = [m for m in paiement if mission[0] <= m <= mission[-1]]
     if not mois:
         mois = [paiement[0] if mission[-1] < paiement[0] else paiement[-1]]
-    part = (du / len(mois)).quantize(CENTIME, rounding=ROUND_HALF_UP)
+    part = (montant_du / len(mois)).quantize(CENTIME, rounding=ROUND_HALF_UP)
     lignes = [Ligne(m, part) for m in mois[:-1]]
-    lignes.append(Ligne(mois[-1], du - part * (len(mois) - 1)))
+    lignes.append(Ligne(mois[-1], montant_du - part * (len(mois) - 1)))
     return lignes

@@ -51,8 +51,8 @@ class DesignationForm(FormulaireModeleDsfr):
         required=False,
         help_text="Pour une personne qui n'est pas dans la liste : elle recevra un lien pour donner son accord.",
     )
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
-    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False, help_text="Avec l'adresse.")
+    last_name = forms.CharField(label="Nom", max_length=150, required=False, help_text="Avec l'adresse.")
 
     class Meta:
         model = Designation
@@ -85,6 +85,9 @@ class DesignationForm(FormulaireModeleDsfr):
         self.fields["personne"].queryset = personnels_connus(etablissement)
         self.fields["taux"].queryset = TauxIMP.objects.autorises(etablissement.academie, annee)
         self.fields["taux"].empty_label = "— Pas d'IMP (allègement de service) —"
+        self.fields["taux"].error_messages["invalid_choice"] = (
+            "Ce taux d'IMP n'est pas autorisé par l'académie pour cette année : choisissez-en un dans la liste."
+        )
         self.fields["taux"].label_from_instance = lambda taux: taux.montant_affiche + " par an"
         if etablissement.secteur == Etablissement.Secteur.PRIVE:
             # Pas de conseil d'administration dans un établissement privé sous contrat.
@@ -104,13 +107,12 @@ class DesignationForm(FormulaireModeleDsfr):
         elif personne:
             self.instance.agent = personne
         elif email:
-            existante = Utilisateur.objects.filter(email__iexact=email).first()
-            if existante:
+            # Prénom et nom demandés dans tous les cas : la réponse ne dit pas si l'adresse a déjà un compte
+            # (un compte existant garde ses nom et prénom).
+            if not (donnees.get("first_name", "").strip() and donnees.get("last_name", "").strip()):
+                self.add_error("last_name", "Indiquez le prénom et le nom de la personne désignée par son adresse.")
+            elif existante := Utilisateur.objects.filter(email__iexact=email).first():
                 self.instance.agent = existante
-            elif not (donnees.get("first_name", "").strip() and donnees.get("last_name", "").strip()):
-                self.add_error(
-                    "last_name", "Indiquez le prénom et le nom de la personne : elle n'a pas encore de compte."
-                )
             else:
                 self.nouvel_agent = {
                     "email": email,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from rupn.comptes.models import Role
 from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
@@ -113,6 +114,8 @@ class Designation(models.Model):
     STATUTS_CLOS_SANS_SUITE = {Statut.REFUSEE, Statut.ANNULEE}
     # Une désignation acceptée par la personne, validée ou non par la DANE, ou terminée après l'avoir été.
     STATUTS_ACCEPTES = {Statut.ACCEPTEE, Statut.VALIDEE, Statut.TERMINEE}
+    # Une semaine de service d'un professeur certifié compte 18 heures.
+    HEURES_ALLEGEMENT_MAX = 18
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     jeton = models.CharField(max_length=64, unique=True, default=_jeton, editable=False)
@@ -137,6 +140,9 @@ class Designation(models.Model):
     # Calculés à l'enregistrement (echeancier.py) : les totaux se font en SQL.
     nb_mois = models.PositiveSmallIntegerField("mois de mission", default=0)
     montant = models.DecimalField("montant dû pour la période (€)", max_digits=8, decimal_places=2, default=0)
+    premier_mois_paiement = models.PositiveSmallIntegerField(
+        "premier mois de paiement", help_text="Celui de l'académie au moment de la proposition."
+    )
     remplace = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -200,8 +206,11 @@ class Designation(models.Model):
             )
         elif not self.taux_id and self.heures_allegement is None:
             erreurs["taux"] = "Choisissez la reconnaissance de la mission : un taux d'IMP ou un allègement de service."
-        elif self.heures_allegement is not None and self.heures_allegement <= 0:
-            erreurs["heures_allegement"] = "L'allègement de service se compte en heures : indiquez un nombre positif."
+        elif self.heures_allegement is not None and not 0 < self.heures_allegement <= self.HEURES_ALLEGEMENT_MAX:
+            erreurs["heures_allegement"] = (
+                "L'allègement de service se compte en heures par semaine : "
+                f"indiquez un nombre positif, au plus {self.HEURES_ALLEGEMENT_MAX}."
+            )
         if self.annee_id and self.debut and self.fin:
             if self.fin < self.debut:
                 erreurs["fin"] = "La fin de la mission précède son début."
@@ -227,8 +236,9 @@ class Designation(models.Model):
     def _erreurs_a_la_proposition(self):
         """Règles qui ne valent qu'au moment de proposer (un taux retiré ensuite ne bloque pas la suite)."""
         erreurs = {}
+        generales = erreurs.setdefault("__all__", [])
         if not self.etablissement.ouvert:
-            erreurs["__all__"] = "Cet établissement est fermé : on n'y désigne plus de RUPN."
+            generales.append("Cet établissement est fermé : on n'y désigne plus de RUPN.")
         if self.taux_id and self.annee_id:
             autorises = TauxIMP.objects.autorises(self.etablissement.academie, self.annee)
             if not autorises.filter(pk=self.taux_id).exists():
@@ -237,23 +247,44 @@ class Designation(models.Model):
                     + (", ".join(t.montant_affiche for t in autorises) or "aucun (voyez avec la DANE)")
                     + "."
                 )
-        if self.agent_id and self.annee_id:
+        if self.remplace_id:
+            for champ, message in self._erreurs_de_remplacement().items():
+                erreurs.setdefault(champ, []).append(message)
+        if self.agent_id:
+            if Role.objects.valides().filter(utilisateur=self.agent_id, type__in=Role.TYPES_DIRECTION).exists():
+                generales.append("Un personnel de direction ne peut pas être désigné RUPN.")
             doublon = (
                 Designation.objects.filter(etablissement=self.etablissement_id, annee=self.annee_id)
                 .filter(agent=self.agent_id)
                 .engagees()
                 .exclude(pk=self.pk)
             )
-            if doublon.exists():
-                erreurs["__all__"] = (
-                    f"{self.agent} est déjà désigné(e) dans cet établissement pour l'année {self.annee}."
-                )
-        return erreurs
+            if self.annee_id and doublon.exists():
+                generales.append(f"{self.agent} est déjà désigné(e) dans cet établissement pour l'année {self.annee}.")
+        return {champ: messages for champ, messages in erreurs.items() if messages}
+
+    def _erreurs_de_remplacement(self):
+        """On remplace une mission terminée de l'établissement et de l'année, une seule fois, après sa fin."""
+        remplacee = self.remplace
+        if (
+            remplacee.statut != self.Statut.TERMINEE
+            or remplacee.etablissement_id != self.etablissement_id
+            or remplacee.annee_id != self.annee_id
+        ):
+            return {"__all__": "On ne remplace qu'une mission terminée de cet établissement et de cette année."}
+        if remplacee.remplacements.engagees().exclude(pk=self.pk).exists():
+            return {"__all__": f"La mission de {remplacee.agent} a déjà une personne qui la remplace."}
+        if self.debut and self.debut <= remplacee.fin:
+            return {
+                "debut": f"La mission remplacée se termine le {remplacee.fin:%d/%m/%Y} : "
+                "celle qui la remplace commence après."
+            }
+        return {}
 
     # Transitions permises : qui peut faire quoi (les gabarits s'en servent pour les boutons).
 
     def peut_repondre(self, user):
-        return self.statut == self.Statut.PROPOSEE and self.agent_id == user.pk
+        return self.statut == self.Statut.PROPOSEE and self.agent_id == user.pk and self.fin >= timezone.localdate()
 
     def peut_valider(self, user):
         role = user.role_actif
@@ -262,6 +293,7 @@ class Designation(models.Model):
             and role is not None
             and role.type == Role.Type.DANE
             and role.academie_id == self.etablissement.academie_id
+            and self.agent_id != user.pk  # personne ne valide sa propre désignation
         )
 
     def geree_par(self, user):
@@ -273,7 +305,7 @@ class Designation(models.Model):
         return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self.geree_par(user)
 
     def peut_terminer(self, user):
-        return self.statut in (self.Statut.ACCEPTEE, self.Statut.VALIDEE) and self.geree_par(user)
+        return self.statut == self.Statut.VALIDEE and self.geree_par(user)
 
     def peut_remplacer(self, user):
         return (
@@ -287,9 +319,7 @@ class Transition(models.Model):
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("état précédent", max_length=10, choices=Designation.Statut.choices, blank=True)
     vers = models.CharField("nouvel état", max_length=10, choices=Designation.Statut.choices)
-    par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par", null=True
-    )
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     le = models.DateTimeField("le", auto_now_add=True)
     commentaire = models.TextField("commentaire", blank=True)
 

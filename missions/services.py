@@ -6,8 +6,8 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from missions.echeancier import mois_de_mission, montant_du
@@ -34,13 +34,22 @@ def _changer_statut(designation, vers, par, commentaire="", champs=()):
 def _verrouiller(designation, *statuts_permis, action):
     """Relit la désignation sous verrou : deux clics ou deux personnes ne font pas deux transitions."""
     designation = (
-        Designation.objects.select_for_update().select_related("annee", "etablissement").get(pk=designation.pk)
+        Designation.objects.select_for_update(of=("self",))
+        .select_related("annee", "etablissement", "agent")
+        .get(pk=designation.pk)
     )
     if designation.statut not in statuts_permis:
         raise ValidationError(
             f"Cette désignation est « {designation.get_statut_display().lower()} » : on ne peut plus {action}."
         )
     return designation
+
+
+def _verifier_periode_en_cours(designation):
+    if designation.fin < timezone.localdate():
+        raise ValidationError(
+            f"La mission proposée s'est terminée le {designation.fin:%d/%m/%Y} : il n'y a plus de réponse à donner."
+        )
 
 
 def _direction(etablissement):
@@ -62,8 +71,6 @@ def _inviter(designation, url_absolue):
 
 
 def designation_lien_reponse(designation):
-    from django.urls import reverse
-
     return reverse("missions:designation_repondre", args=[designation.jeton])
 
 
@@ -74,17 +81,23 @@ def designation_proposer(*, designation, par, url_absolue, nouvel_agent=None):
     `nouvel_agent` ({email, first_name, last_name}) : la personne n'a pas encore de compte ;
     il est créé sans mot de passe, elle le choisira en acceptant.
     """
-    if nouvel_agent is not None:
-        designation.agent = Utilisateur.objects.create_user(
-            nouvel_agent["email"],
-            None,
-            first_name=nouvel_agent["first_name"],
-            last_name=nouvel_agent["last_name"],
-        )
-    designation.cree_par = par
-    designation.full_clean(validate_constraints=False)
-    _calculer_montant(designation)
-    designation.save()
+    try:
+        with transaction.atomic():
+            if nouvel_agent is not None:
+                designation.agent = Utilisateur.objects.create_user(
+                    nouvel_agent["email"],
+                    None,
+                    first_name=nouvel_agent["first_name"],
+                    last_name=nouvel_agent["last_name"],
+                )
+            designation.cree_par = par
+            designation.premier_mois_paiement = designation.etablissement.academie.premier_mois_paiement
+            designation.full_clean(validate_constraints=False)
+            _calculer_montant(designation)
+            designation.save()
+    except IntegrityError:
+        # Deux envois simultanés du même formulaire : une contrainte d'unicité a arrêté le second.
+        raise ValidationError("Cette désignation vient déjà d'être enregistrée : consultez la liste.") from None
     Transition.objects.create(designation=designation, de="", vers=Statut.PROPOSEE, par=par)
     _inviter(designation, url_absolue)
     return designation
@@ -94,39 +107,43 @@ def designation_proposer(*, designation, par, url_absolue, nouvel_agent=None):
 def designation_accepter(*, designation, par, url_absolue, mot_de_passe=None):
     """La personne désignée donne son accord ; elle devient RUPN de l'établissement pour la période."""
     designation = _verrouiller(designation, Statut.PROPOSEE, action="l'accepter")
+    _verifier_periode_en_cours(designation)
     agent = designation.agent
     if mot_de_passe:
         agent.set_password(mot_de_passe)
         agent.save(update_fields=["password"])
     # Le lien reçu par courriel prouve l'adresse.
     EmailAddress.objects.update_or_create(user=agent, email=agent.email, defaults={"verified": True, "primary": True})
-    _assurer_role_rupn(designation)
     _changer_statut(designation, Statut.ACCEPTEE, par)
+    _ajuster_roles_rupn(agent, designation.etablissement)
     _repondre_a_la_direction(designation, url_absolue)
     return designation
 
 
-def _assurer_role_rupn(designation):
-    """Un rôle RUPN dans l'établissement couvre la mission ; il est créé ou prolongé au besoin."""
-    role = (
-        Role.objects.filter(utilisateur=designation.agent, type=Role.Type.RUPN, etablissement=designation.etablissement)
-        .filter(Q(fin__isnull=True) | Q(fin__gte=designation.debut))
-        .order_by("debut")
-        .first()
-    )
-    if role is None:
-        role = Role(
-            utilisateur=designation.agent,
-            type=Role.Type.RUPN,
-            etablissement=designation.etablissement,
-            debut=designation.debut,
-            fin=designation.fin,
-        )
-    else:
-        role.debut = min(role.debut, designation.debut)
-        role.fin = None if role.fin is None else max(role.fin, designation.fin)
-    role.full_clean()
-    role.save()
+def _ajuster_roles_rupn(agent, etablissement):
+    """Les rôles RUPN datés de la personne dans l'établissement suivent ses missions acceptées :
+    un rôle par période continue de missions. Un rôle sans fin (donné par invitation) suffit à tout couvrir."""
+    roles = Role.objects.filter(utilisateur=agent, type=Role.Type.RUPN, etablissement=etablissement)
+    if roles.filter(fin__isnull=True).exists():
+        return
+    periodes = []
+    missions = Designation.objects.filter(
+        agent=agent, etablissement=etablissement, statut__in=Designation.STATUTS_ACCEPTES
+    ).order_by("debut")
+    for debut, fin in missions.values_list("debut", "fin"):
+        if periodes and debut <= periodes[-1][1] + datetime.timedelta(days=1):
+            periodes[-1][1] = max(periodes[-1][1], fin)
+        else:
+            periodes.append([debut, fin])
+    existants = list(roles.order_by("debut"))
+    for role, (debut, fin) in zip(existants, periodes, strict=False):
+        role.debut, role.fin = debut, fin
+        role.save(update_fields=["debut", "fin"])
+    for debut, fin in periodes[len(existants) :]:
+        role = Role(utilisateur=agent, type=Role.Type.RUPN, etablissement=etablissement, debut=debut, fin=fin)
+        role.full_clean()
+        role.save()
+    Role.objects.filter(pk__in=[role.pk for role in existants[len(periodes) :]]).delete()
 
 
 def _repondre_a_la_direction(designation, url_absolue):
@@ -141,6 +158,7 @@ def _repondre_a_la_direction(designation, url_absolue):
 @transaction.atomic
 def designation_refuser(*, designation, par, motif, url_absolue):
     designation = _verrouiller(designation, Statut.PROPOSEE, action="la refuser")
+    _verifier_periode_en_cours(designation)
     motif = motif.strip()
     if not motif:
         raise ValidationError({"motif": "Indiquez le motif de votre refus : il sera transmis à la direction."})
@@ -158,8 +176,9 @@ def designations_valider(*, designations, par, url_absolue):
     """
     validees = 0
     for designation in (
-        Designation.objects.select_for_update()
+        Designation.objects.select_for_update(of=("self",))
         .filter(pk__in=[d.pk for d in designations], statut=Statut.ACCEPTEE)
+        .exclude(agent=par)  # personne ne valide sa propre désignation
         .select_related("agent", "etablissement", "annee", "taux", "cree_par")
     ):
         _changer_statut(designation, Statut.VALIDEE, par)
@@ -174,16 +193,24 @@ def designations_valider(*, designations, par, url_absolue):
 
 
 @transaction.atomic
-def designation_annuler(*, designation, par, motif=""):
+def designation_annuler(*, designation, par, url_absolue, motif=""):
+    """La direction retire une proposition, ou une désignation acceptée que la DANE n'a pas encore validée."""
     designation = _verrouiller(designation, Statut.PROPOSEE, Statut.ACCEPTEE, action="l'annuler")
     _changer_statut(designation, Statut.ANNULEE, par, commentaire=motif.strip())
+    _ajuster_roles_rupn(designation.agent, designation.etablissement)
+    envoyer_apres_validation(
+        sujet=f"Désignation annulée — {designation.etablissement.nom}",
+        gabarit="missions/email/annulation.txt",
+        contexte={"designation": designation, "motif": motif.strip(), "lien": url_absolue("/")},
+        destinataires=[designation.agent.email],
+    )
     return designation
 
 
 @transaction.atomic
 def designation_terminer(*, designation, par, fin, motif=""):
     """Met fin à la mission à la date `fin` (remplacement, départ) : son montant est recalculé au prorata."""
-    designation = _verrouiller(designation, Statut.ACCEPTEE, Statut.VALIDEE, action="y mettre fin")
+    designation = _verrouiller(designation, Statut.VALIDEE, action="y mettre fin")
     if fin >= designation.fin:
         raise ValidationError(
             {"fin": f"La mission se termine déjà le {designation.fin:%d/%m/%Y} : choisissez une date antérieure."}
@@ -198,26 +225,8 @@ def designation_terminer(*, designation, par, fin, motif=""):
         commentaire=f"Fin le {fin:%d/%m/%Y}." + (f" {motif.strip()}" if motif.strip() else ""),
         champs=["fin", "nb_mois", "montant"],
     )
-    _finir_role_rupn(designation)
+    _ajuster_roles_rupn(designation.agent, designation.etablissement)
     return designation
-
-
-def _finir_role_rupn(designation):
-    """Le rôle RUPN s'arrête avec la mission, sauf si une autre mission acceptée dans l'établissement continue."""
-    autres = Designation.objects.filter(
-        agent=designation.agent,
-        etablissement=designation.etablissement,
-        statut__in=Designation.STATUTS_ACCEPTES,
-        fin__gt=designation.fin,
-    ).exclude(pk=designation.pk)
-    if not autres.exists():
-        Role.objects.filter(
-            Q(fin__isnull=True) | Q(fin__gt=designation.fin),
-            utilisateur=designation.agent,
-            type=Role.Type.RUPN,
-            etablissement=designation.etablissement,
-            debut__lte=designation.fin,
-        ).update(fin=designation.fin)
 
 
 def designations_a_renouveler(etablissement, annee_precedente, annee):
@@ -266,12 +275,10 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
     limite = maintenant - datetime.timedelta(days=jours if jours is not None else settings.RUPN_RELANCE_JOURS)
     # Une proposition dont la période de mission est passée n'appelle plus de réponse.
     en_attente = Designation.objects.filter(statut=Statut.PROPOSEE, fin__gte=timezone.localdate(maintenant))
-    # La dernière relance d'une personne, toutes désignations confondues.
-    relancees_recemment = (
-        en_attente.values("agent").annotate(derniere=Max("derniere_relance_le")).filter(derniere__gt=limite)
-    )
+    # La dernière relance d'une personne compte, quelle que soit la désignation (même acceptée depuis).
+    relancees_recemment = Designation.objects.filter(derniere_relance_le__gt=limite).values("agent")
     a_relancer = (
-        en_attente.exclude(agent__in=relancees_recemment.values("agent"))
+        en_attente.exclude(agent__in=relancees_recemment)
         .filter(cree_le__lte=limite)
         .select_related("agent", "etablissement", "annee", "taux", "cree_par")
         .order_by("agent", "cree_le")
@@ -303,8 +310,6 @@ def consentements_relancer(*, url_absolue, jours=None, maintenant=None):
 def couverture_relancer(*, etablissements, annee, par, url_absolue, jours=None):
     """Écrit à la direction de chaque établissement sans RUPN, sauf s'il a été relancé depuis moins
     de `jours` jours ; rend (établissements relancés, établissements sans direction connue)."""
-    from django.urls import reverse
-
     limite = timezone.now() - datetime.timedelta(days=jours if jours is not None else settings.RUPN_RELANCE_JOURS)
     recents = set(
         RelanceCouverture.objects.filter(annee=annee, le__gt=limite, etablissement__in=etablissements).values_list(

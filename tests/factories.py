@@ -3,6 +3,7 @@
 import factory
 from allauth.account.models import EmailAddress
 
+from missions.echeancier import mois_de_mission, montant_du
 from rupn.comptes.models import Role, Utilisateur
 from rupn.territoires.models import Academie, Departement, Etablissement
 from rupn.territoires.validators import lettre_cle_uai
@@ -88,7 +89,8 @@ def taux(montant):
 
 
 class DesignationFactory(factory.django.DjangoModelFactory):
-    """Une désignation proposée pour toute l'année 2025-2026, IMP de 1 250 € (montant dû calculé)."""
+    """Une désignation proposée pour toute l'année 2025-2026, IMP de 1 250 € (mois et montant dû calculés
+    comme à l'enregistrement)."""
 
     class Meta:
         model = "missions.Designation"
@@ -99,12 +101,13 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     taux = factory.LazyFunction(lambda: taux(1250))
     debut = factory.SelfAttribute("annee.debut")
     fin = factory.SelfAttribute("annee.fin")
-    nb_mois = 12
-    montant = factory.LazyAttribute(lambda d: d.taux.montant if d.taux else 0)
+    nb_mois = factory.LazyAttribute(lambda d: len(mois_de_mission(d.annee.debut, d.debut, d.fin)))
+    montant = factory.LazyAttribute(lambda d: montant_du(d.taux.montant if d.taux else None, d.nb_mois))
+    premier_mois_paiement = factory.SelfAttribute("etablissement.academie.premier_mois_paiement")
     cree_par = factory.SubFactory(UtilisateurFactory)
 
     class Params:
-        allegement = factory.Trait(taux=None, heures_allegement=2, montant=0)
+        allegement = factory.Trait(taux=None, heures_allegement=2)
         acceptee = factory.Trait(statut="acceptee")
         validee = factory.Trait(statut="validee")
         refusee = factory.Trait(statut="refusee", motif_refus="Pas disponible cette année.")

@@ -120,7 +120,7 @@ def designation_repondre(request, jeton):
         {
             "designation": designation,
             "autre_compte": False,
-            "en_attente": designation.statut == Designation.Statut.PROPOSEE,
+            "en_attente": designation.peut_repondre(agent),
             "form_accord": form_accord,
             "form_refus": form_refus,
             "demander_mot_de_passe": demander_mot_de_passe,

@@ -5,12 +5,13 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from missions import services
-from missions.echeancier import echeancier
+from missions.echeancier import lignes_de_paiement
 from missions.forms import AccordForm, DesignationForm, RefusForm, TerminerForm
 from missions.models import Designation, Enveloppe
 from missions.views.communs import annee_demandee, annees_proposees, get_designation_for_user
@@ -55,14 +56,28 @@ def designation_liste(request):
             "depassement": enveloppe is not None and engage > enveloppe.montant,
             "annee_precedente": precedente,
             "a_renouveler": a_renouveler,
+            "ouverte": _ouverte_aux_designations(annee),
         },
     )
+
+
+def _ouverte_aux_designations(annee):
+    """On désigne pour l'année en cours ou la suivante, pas pour une année passée ou lointaine."""
+    aujourd_hui = datetime.date.today()
+    return annee.fin >= aujourd_hui and annee.debut <= aujourd_hui.replace(year=aujourd_hui.year + 1)
+
+
+def _annee_ouverte_aux_designations(request):
+    annee = annee_demandee(request)
+    if not _ouverte_aux_designations(annee):
+        raise Http404(f"On ne désigne plus (ou pas encore) de RUPN pour l'année {annee}.")
+    return annee
 
 
 @direction_requise
 def designation_creer(request):
     etablissement = request.user.role_actif.etablissement
-    annee = annee_demandee(request)
+    annee = _annee_ouverte_aux_designations(request)
     remplace = None
     if uuid_remplace := request.GET.get("remplace"):
         remplace = get_object_or_404(
@@ -87,8 +102,8 @@ def designation_creer(request):
         else:
             messages.success(
                 request,
-                f"{designation.agent} est proposé(e) comme RUPN pour {annee}. Un courriel lui demande son accord : "
-                "rien n'est définitif sans lui.",
+                f"La désignation est proposée à {designation.agent.email} pour {annee}. Un courriel lui demande "
+                "son accord : rien n'est définitif sans lui.",
             )
             return redirect(designation)
     return render(
@@ -101,7 +116,7 @@ def designation_creer(request):
 @direction_requise
 def designation_renouveler(request):
     etablissement = request.user.role_actif.etablissement
-    annee = annee_demandee(request)
+    annee = _annee_ouverte_aux_designations(request)
     precedente = _annee_precedente(annee)
     candidates = list(services.designations_a_renouveler(etablissement, precedente, annee)) if precedente else []
     erreur = None
@@ -135,13 +150,15 @@ def designation_renouveler(request):
 def designation_detail(request, uuid):
     designation = get_designation_for_user(request, uuid)
     lignes = []
-    if designation.taux_id and designation.statut not in Designation.STATUTS_CLOS_SANS_SUITE:
-        lignes = echeancier(
-            montant_annuel=designation.taux.montant,
+    if designation.statut not in Designation.STATUTS_CLOS_SANS_SUITE:
+        # Du montant enregistré et du mois figé à la proposition : un taux ou un réglage changé
+        # depuis ne réécrit pas l'échéancier.
+        lignes = lignes_de_paiement(
+            montant_du=designation.montant,
             debut_annee=designation.annee.debut,
             debut=designation.debut,
             fin=designation.fin,
-            premier_mois_paiement=designation.etablissement.academie.premier_mois_paiement,
+            premier_mois_paiement=designation.premier_mois_paiement,
         )
     peut_repondre = designation.peut_repondre(request.user)
     return render(
@@ -175,7 +192,12 @@ def _designation_de_la_direction(request, uuid):
 def designation_annuler(request, uuid):
     designation = _designation_de_la_direction(request, uuid)
     try:
-        services.designation_annuler(designation=designation, par=request.user, motif=request.POST.get("motif", ""))
+        services.designation_annuler(
+            designation=designation,
+            par=request.user,
+            url_absolue=request.build_absolute_uri,
+            motif=request.POST.get("motif", "")[:500],
+        )
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
     else:

@@ -864,6 +864,8 @@ def generer_designations(contexte):
             designations += d
             remplacements += r
         lot.creer()
+        for designation in itertools.chain(designations, remplacements):
+            designation.premier_mois_paiement = academie.premier_mois_paiement
         # Les remplacées d'abord : leur clé sert aux remplacements.
         _creer_par_lots(Designation, designations)
         _creer_par_lots(Designation, remplacements)
