@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from rupn.comptes.models import Role
 from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
@@ -284,7 +283,8 @@ class Designation(models.Model):
     # Transitions permises : qui peut faire quoi (les gabarits s'en servent pour les boutons).
 
     def peut_repondre(self, user):
-        return self.statut == self.Statut.PROPOSEE and self.agent_id == user.pk and self.fin >= timezone.localdate()
+        # Même après la période : un accord tardif permet encore de payer une mission faite.
+        return self.statut == self.Statut.PROPOSEE and self.agent_id == user.pk
 
     def peut_valider(self, user):
         role = user.role_actif

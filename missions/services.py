@@ -45,13 +45,6 @@ def _verrouiller(designation, *statuts_permis, action):
     return designation
 
 
-def _verifier_periode_en_cours(designation):
-    if designation.fin < timezone.localdate():
-        raise ValidationError(
-            f"La mission proposée s'est terminée le {designation.fin:%d/%m/%Y} : il n'y a plus de réponse à donner."
-        )
-
-
 def _direction(etablissement):
     """Adresses du chef d'établissement et de ses adjoints en fonction."""
     return list(
@@ -107,7 +100,6 @@ def designation_proposer(*, designation, par, url_absolue, nouvel_agent=None):
 def designation_accepter(*, designation, par, url_absolue, mot_de_passe=None):
     """La personne désignée donne son accord ; elle devient RUPN de l'établissement pour la période."""
     designation = _verrouiller(designation, Statut.PROPOSEE, action="l'accepter")
-    _verifier_periode_en_cours(designation)
     agent = designation.agent
     if mot_de_passe:
         agent.set_password(mot_de_passe)
@@ -158,7 +150,6 @@ def _repondre_a_la_direction(designation, url_absolue):
 @transaction.atomic
 def designation_refuser(*, designation, par, motif, url_absolue):
     designation = _verrouiller(designation, Statut.PROPOSEE, action="la refuser")
-    _verifier_periode_en_cours(designation)
     motif = motif.strip()
     if not motif:
         raise ValidationError({"motif": "Indiquez le motif de votre refus : il sera transmis à la direction."})

@@ -442,14 +442,10 @@ def test_on_ne_designe_pas_pour_une_annee_passee(chef_a, college_a, enseignant_a
     assert "close aux nouvelles désignations" in liste.content.decode()
 
 
-def test_on_ne_repond_plus_a_une_mission_passee(anonyme, college_a):
-    passee = DesignationFactory(etablissement=college_a, annee=annee(code("2024-2025")))
-    url = reverse("missions:designation_repondre", args=[passee.jeton])
-    page = anonyme.get(url).content.decode()
-    assert "période de la mission est passée" in page and passee.etablissement.nom not in page
-    anonyme.post(url, {"action": "refuser", "motif": "Trop tard."})
-    passee.refresh_from_db()
-    assert passee.statut == "proposee"
+def test_apres_la_reponse_le_lien_ne_montre_plus_que_l_etat(anonyme, college_a, annee_en_cours):
+    mission = une_designation(etablissement=college_a, acceptee=True)
+    page = anonyme.get(reverse("missions:designation_repondre", args=[mission.jeton])).content.decode()
+    assert "acceptée" in page and mission.etablissement.nom not in page and str(mission.agent) not in page
 
 
 @pytest.mark.parametrize(

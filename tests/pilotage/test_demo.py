@@ -37,7 +37,7 @@ def test_la_demonstration_est_idempotente_et_affiche_les_comptes():
         "établissements": 579,
         # 8 personas, 40 directions et 46 RUPN fictifs (designations.py).
         "personnes": 94,
-        "rôles": 115,
+        "rôles": 91,
         "imports": 1,
         "désignations": 80,
         "changements d'état": 218,

@@ -269,7 +269,7 @@ def test_effacer_en_masse_une_reference_interne():
     dedans = DesignationFactory(etablissement=remplacee.etablissement, remplace=remplacee)
     dehors = DesignationFactory(remplace=dedans)
     autre = DesignationFactory()
-    Transition.objects.create(designation=dehors, vers="proposee")
+    Transition.objects.create(designation=dehors, vers="proposee", par=dehors.cree_par)
 
     effacees = effacer_en_masse(Designation.objects.filter(etablissement=remplacee.etablissement))
 
