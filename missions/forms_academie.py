@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from missions.models import Designation, TauxIMP
+from rupn.formats import euros
 from rupn.formulaires import FormulaireFiltreDsfr
 from rupn.territoires.models import AnneeScolaire, Bassin, Departement, Etablissement
 
@@ -39,7 +40,7 @@ class DesignationFiltreForm(FormulaireFiltreDsfr):
         montants = TauxIMP.objects.order_by("montant").values_list("montant", flat=True).distinct()
         self.fields["reconnaissance"].choices = [
             ("", "Toutes"),
-            *((f"{montant:.2f}", f"IMP de {TauxIMP(montant=montant).montant_affiche}") for montant in montants),
+            *((f"{montant:.2f}", f"IMP de {euros(montant)}") for montant in montants),
             (ALLEGEMENT, "Allègement de service"),
         ]
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from rupn.comptes.models import Role
+from rupn.formats import euros
 from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
 
 
@@ -46,10 +47,7 @@ class TauxIMP(models.Model):
 
     @property
     def montant_affiche(self):
-        """« 1 250 € », « 312,50 € » (espace fine insécable entre les milliers)."""
-        entier, _, centimes = f"{self.montant:,.2f}".partition(".")
-        entier = entier.replace(",", "\u202f")
-        return f"{entier},{centimes} €" if centimes != "00" else f"{entier} €"
+        return euros(self.montant)
 
 
 class Enveloppe(models.Model):
@@ -81,6 +79,10 @@ class DesignationQuerySet(models.QuerySet):
 
     def pour_annee(self, annee):
         return self.filter(annee=annee)
+
+    def payees(self):
+        """Celles que la paie reprend : validées par la DANE (et terminées ensuite)."""
+        return self.filter(statut__in=[Designation.Statut.VALIDEE, Designation.Statut.TERMINEE])
 
     def engagees(self):
         """Celles qui engagent une reconnaissance : ni refusées ni annulées."""

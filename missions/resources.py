@@ -1,23 +1,24 @@
 """Exports des désignations (django-import-export) : une ligne par désignation, ou l'échéancier
-de paiement des IMP (une ligne par versement). Les pages et la commande `exporter_designations`
-passent toutes deux par `exporter`."""
+de paiement des IMP (une ligne par versement, pour la paie). Les pages et la commande
+`exporter_designations` passent toutes deux par `exporter`."""
 
 from dataclasses import dataclass
 
 from import_export import fields, resources, widgets
 
-from missions.echeancier import Ligne, echeancier
+from missions.echeancier import Ligne, lignes_de_paiement
 from missions.models import Designation
+from rupn.exports import ExportSansFormuleMixin
 
 CONTENUS_EXPORT = ("designations", "echeancier")
-
+# Seules les désignations validées par la DANE (ou terminées après l'avoir été) se paient.
 # Nombres et dates gardent leur type : cellules numériques dans le classeur, 1250.00 et 2025-09-01 en CSV.
 _MONTANT = widgets.DecimalWidget(coerce_to_string=False)
 _DATE = widgets.DateWidget(coerce_to_string=False)
 
 
-class DesignationExportResource(resources.ModelResource):
-    """Une ligne par désignation, colonnes en français."""
+class DesignationExportResource(ExportSansFormuleMixin, resources.ModelResource):
+    """Une ligne par désignation, colonnes en français (sans adresse électronique : la paie n'en a pas besoin)."""
 
     uai = fields.Field(attribute="etablissement__uai", column_name="UAI")
     etablissement = fields.Field(attribute="etablissement__nom", column_name="Établissement")
@@ -27,7 +28,6 @@ class DesignationExportResource(resources.ModelResource):
     secteur = fields.Field(attribute="etablissement__get_secteur_display", column_name="Secteur")
     nom = fields.Field(attribute="agent__last_name", column_name="Nom")
     prenom = fields.Field(attribute="agent__first_name", column_name="Prénom")
-    email = fields.Field(attribute="agent__email", column_name="Adresse électronique")
     reconnaissance = fields.Field(column_name="Reconnaissance")
     taux = fields.Field(attribute="taux__montant", column_name="Taux annuel (€)", widget=_MONTANT)
     heures_allegement = fields.Field(
@@ -53,7 +53,6 @@ class DesignationExportResource(resources.ModelResource):
             "secteur",
             "nom",
             "prenom",
-            "email",
             "reconnaissance",
             "taux",
             "heures_allegement",
@@ -78,7 +77,7 @@ class Versement:
     ligne: Ligne
 
 
-class EcheancierExportResource(resources.Resource):
+class EcheancierExportResource(ExportSansFormuleMixin, resources.Resource):
     """Une ligne par versement d'IMP (voir missions/echeancier.py)."""
 
     uai = fields.Field(attribute="designation__etablissement__uai", column_name="UAI")
@@ -87,23 +86,26 @@ class EcheancierExportResource(resources.Resource):
     prenom = fields.Field(attribute="designation__agent__first_name", column_name="Prénom")
     mois = fields.Field(column_name="Mois de paiement")
     montant = fields.Field(attribute="ligne__montant", column_name="Montant (€)", widget=_MONTANT)
+    statut = fields.Field(attribute="designation__get_statut_display", column_name="État")
 
     class Meta:
-        fields = ("uai", "etablissement", "nom", "prenom", "mois", "montant")
+        fields = ("uai", "etablissement", "nom", "prenom", "mois", "montant", "statut")
 
     def dehydrate_mois(self, versement):
         return f"{versement.ligne.mois:%Y-%m}"
 
 
 def versements(designations):
-    """Les versements des IMP engagées (ni refusées ni annulées) parmi `designations`."""
-    for designation in designations.engagees().filter(taux__isnull=False).select_related("etablissement__academie"):
-        for ligne in echeancier(
-            montant_annuel=designation.taux.montant,
+    """Les versements des IMP validées ou terminées parmi `designations` : le montant dû et le premier mois
+    de paiement enregistrés sur chaque désignation (un taux ou un réglage de l'académie modifié depuis n'y
+    change rien), comme sur la page de la désignation."""
+    for designation in designations.payees().filter(taux__isnull=False):
+        for ligne in lignes_de_paiement(
+            montant_du=designation.montant,
             debut_annee=designation.annee.debut,
             debut=designation.debut,
             fin=designation.fin,
-            premier_mois_paiement=designation.etablissement.academie.premier_mois_paiement,
+            premier_mois_paiement=designation.premier_mois_paiement,
         ):
             yield Versement(designation, ligne)
 
@@ -116,10 +118,3 @@ def exporter(designations, contenu):
     if contenu == "echeancier":
         return EcheancierExportResource().export(versements(designations))
     raise ValueError(f"Export inconnu : « {contenu} » ({' ou '.join(CONTENUS_EXPORT)}).")
-
-
-def contenu_fichier(donnees, format):
-    """Le fichier d'un export : CSV précédé du BOM (les tableurs l'ouvrent alors en UTF-8) ou classeur XLSX."""
-    if format == "csv":
-        return ("\ufeff" + donnees.csv).encode()
-    return donnees.xlsx

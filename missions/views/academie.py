@@ -1,11 +1,9 @@
 """Les désignations vues par l'académie : liste filtrée avec ses totaux, validation par la DANE, exports."""
 
-import uuid
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,14 +12,12 @@ from django.views.decorators.http import require_POST
 from missions import services
 from missions.forms_academie import DesignationFiltreForm
 from missions.models import Designation
-from missions.resources import CONTENUS_EXPORT, contenu_fichier, exporter
-from missions.views.communs import annee_demandee
+from missions.resources import CONTENUS_EXPORT, exporter
+from missions.views.communs import annee_demandee, en_nombre, parametres_sans_page, uuids
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
+from rupn.exports import FORMATS_EXPORT, reponse_export
 from rupn.territoires.models import Etablissement
-from rupn.territoires.views import FORMATS_EXPORT
-
-_ENGAGEE = ~Q(statut__in=Designation.STATUTS_CLOS_SANS_SUITE)
 
 
 def _designations_filtrees(request):
@@ -34,16 +30,17 @@ def _designations_filtrees(request):
 
 
 def _totaux(designations):
-    """Personnes, désignations et montant engagé : en tout, et par département (en SQL)."""
-    sans_tri = designations.order_by()
+    """Personnes, désignations et montant des désignations engagées (ni refusées ni annulées) :
+    en tout, et par département (en SQL)."""
+    engagees = designations.engagees().order_by()
     mesures = {
         "personnes": Count("agent", distinct=True),
         "designations": Count("pk"),
-        "montant": Sum("montant", filter=_ENGAGEE, default=0),
+        "montant": Sum("montant", default=0),
     }
-    ensemble = sans_tri.aggregate(**mesures, a_valider=Count("pk", filter=Q(statut=Designation.Statut.ACCEPTEE)))
+    ensemble = engagees.aggregate(**mesures, a_valider=Count("pk", filter=Q(statut=Designation.Statut.ACCEPTEE)))
     par_departement = (
-        sans_tri.values("etablissement__departement__code", "etablissement__departement__nom")
+        engagees.values("etablissement__departement__code", "etablissement__departement__nom")
         .annotate(**mesures)
         .order_by("etablissement__departement__code")
     )
@@ -55,8 +52,6 @@ def academie_designations(request):
     annee, formulaire, designations = _designations_filtrees(request)
     totaux, par_departement = _totaux(designations)
     page = Paginator(designations.avec_donnees_liste(), 50).get_page(request.GET.get("page"))
-    parametres = formulaire.data.copy()  # avec l'année, même quand elle n'était pas dans l'adresse
-    parametres.pop("page", None)
     return render(
         request,
         "missions/academie_designations.html",
@@ -64,7 +59,8 @@ def academie_designations(request):
             "annee": annee,
             "form": formulaire,
             "page": page,
-            "parametres": parametres.urlencode(),
+            # avec l'année, même quand elle n'était pas dans l'adresse
+            "parametres": parametres_sans_page(formulaire.data),
             "totaux": totaux,
             "par_departement": par_departement,
             "peut_valider": request.user.role_actif.type == Role.Type.DANE,
@@ -75,21 +71,6 @@ def academie_designations(request):
             ],
         },
     )
-
-
-def _accord(nombre, singulier, pluriel):
-    return pluriel if nombre > 1 else singulier
-
-
-def _uuids(valeurs):
-    """Les identifiants bien formés parmi `valeurs` (les autres sont ignorés)."""
-    trouves = []
-    for valeur in valeurs:
-        try:
-            trouves.append(uuid.UUID(valeur))
-        except ValueError:
-            continue
-    return trouves
 
 
 def _retour(request):
@@ -111,7 +92,7 @@ def designations_valider(request):
         designations = designations.filter(statut=Designation.Statut.ACCEPTEE)
     else:
         designations = Designation.objects.visible_to(request.user).filter(
-            uuid__in=_uuids(request.POST.getlist("designations"))
+            uuid__in=uuids(request.POST.getlist("designations"))
         )
     choisies = list(designations.order_by().only("pk"))
     if not choisies:
@@ -121,17 +102,15 @@ def designations_valider(request):
         designations=choisies, par=request.user, url_absolue=request.build_absolute_uri
     )
     if validees:
-        messages.success(request, f"{validees} {_accord(validees, 'désignation validée', 'désignations validées')}.")
+        messages.success(request, f"{en_nombre(validees, 'désignation validée', 'désignations validées')}.")
     if restees := len(choisies) - validees:
+        restent = en_nombre(
+            restees,
+            "désignation n'était pas acceptée et reste",
+            "désignations n'étaient pas acceptées et restent",
+        )
         messages.error(
-            request,
-            f"{restees} "
-            + _accord(
-                restees,
-                "désignation n'était pas acceptée et reste",
-                "désignations n'étaient pas acceptées et restent",
-            )
-            + " en l'état : seule une désignation acceptée par la personne peut être validée.",
+            request, f"{restent} en l'état : seule une désignation acceptée par la personne peut être validée."
         )
     return _retour(request)
 
@@ -141,13 +120,7 @@ def designation_export(request, contenu, format):
     if contenu not in CONTENUS_EXPORT or format not in FORMATS_EXPORT:
         raise Http404("Export inconnu : désignations ou échéancier, au format csv ou xlsx.")
     annee, formulaire, designations = _designations_filtrees(request)
-    donnees = exporter(designations, contenu)
-    type_mime, extension = FORMATS_EXPORT[format]
-    reponse = HttpResponse(contenu_fichier(donnees, format), content_type=type_mime)
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="{_nom_fichier(request, annee, formulaire, contenu)}.{extension}"'
-    )
-    return reponse
+    return reponse_export(exporter(designations, contenu), format, _nom_fichier(request, annee, formulaire, contenu))
 
 
 def _nom_fichier(request, annee, formulaire, contenu):

@@ -1,4 +1,7 @@
-"""Ce que partagent les vues des désignations : l'année scolaire demandée, l'accès à une désignation."""
+"""Ce que partagent les vues des désignations : l'année scolaire demandée, l'accès à une désignation,
+les identifiants cochés, les paramètres des liens de pagination, l'accord des messages."""
+
+from uuid import UUID
 
 from django.db.models import Q
 from django.http import Http404
@@ -33,3 +36,27 @@ def get_designation_for_user(request, uuid):
         Designation.objects.filter(Q(pk__in=visibles) | Q(agent=request.user)).avec_donnees_liste(),
         uuid=uuid,
     )
+
+
+def uuids(valeurs):
+    """Les identifiants bien formés parmi les valeurs envoyées (les autres sont ignorées), sans doublon."""
+    trouves = set()
+    for valeur in valeurs:
+        try:
+            trouves.add(UUID(valeur))
+        except ValueError:
+            continue
+    return trouves
+
+
+def parametres_sans_page(donnees):
+    """Les paramètres d'une liste (QueryDict), sans `page`, à reprendre dans ses liens et ses exports."""
+    parametres = donnees.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
+
+
+def en_nombre(nombre, singulier, pluriel):
+    """Le nombre et ses mots accordés, pluriel à la française à partir de 2 :
+    « 0 établissement relancé », « 1 établissement relancé », « 2 établissements relancés »."""
+    return f"{nombre} {pluriel if nombre > 1 else singulier}"

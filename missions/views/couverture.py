@@ -3,7 +3,6 @@ enveloppes d'IMP, taux d'IMP autorisés."""
 
 from decimal import Decimal
 from urllib.parse import urlencode
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,9 +40,10 @@ from missions.forms_couverture import (
 )
 from missions.models import Designation, Enveloppe, RelanceCouverture, TauxIMP
 from missions.resources_enveloppes import ImportEnveloppesInvalide, importer_enveloppes
-from missions.views.communs import annee_demandee, annees_proposees
+from missions.views.communs import annee_demandee, annees_proposees, en_nombre, parametres_sans_page, uuids
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
+from rupn.formats import euros
 from rupn.territoires.models import Etablissement
 
 FILTRES_COUVERTURE = ("departement", "bassin", "type", "secteur")
@@ -51,24 +51,9 @@ EUROS = DecimalField(max_digits=12, decimal_places=2)
 PAR_PAGE = 50
 
 
-def _s(nombre):
-    """Le pluriel à la française : « 0 établissement relancé », « 2 établissements relancés »."""
-    return "s" if nombre > 1 else ""
-
-
-def _euros(montant):
-    return f"{number_format(montant, 2, force_grouping=True)} €"
-
-
 def _url(nom, **parametres):
     parametres = {cle: valeur for cle, valeur in parametres.items() if valeur}
     return reverse(nom) + (f"?{urlencode(parametres)}" if parametres else "")
-
-
-def _parametres_sans_page(request):
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
-    return parametres.urlencode()
 
 
 # Couverture
@@ -121,7 +106,7 @@ def couverture(request):
             "annees": annees_proposees(),
             "form": formulaire,
             "page": Paginator(sans_rupn, PAR_PAGE).get_page(request.GET.get("page")),
-            "parametres": _parametres_sans_page(request),
+            "parametres": parametres_sans_page(request.GET),
             "filtres": [(cle, request.GET[cle]) for cle in (*FILTRES_COUVERTURE, "page") if request.GET.get(cle)],
             "total": total,
             "couverts": couverts,
@@ -131,17 +116,6 @@ def couverture(request):
             "jours_relance": settings.RUPN_RELANCE_JOURS,
         },
     )
-
-
-def _uuids(valeurs):
-    """Les UUID lisibles parmi les valeurs envoyées ; les autres sont ignorées."""
-    uuids = set()
-    for valeur in valeurs:
-        try:
-            uuids.add(UUID(valeur))
-        except ValueError:
-            continue
-    return uuids
 
 
 @require_POST
@@ -160,7 +134,7 @@ def couverture_relancer(request):
             return redirect(retour)
         demandes = None
     else:
-        demandes = _uuids(request.POST.getlist("etablissements"))
+        demandes = uuids(request.POST.getlist("etablissements"))
         if not demandes:
             messages.warning(request, "Cochez au moins un établissement à relancer, ou relancez toute la liste.")
             return redirect(retour)
@@ -171,11 +145,11 @@ def couverture_relancer(request):
         etablissements=cibles, annee=annee, par=request.user, url_absolue=request.build_absolute_uri
     )
     recents = len(cibles) - relances - sans_direction
-    texte = [f"{relances} établissement{_s(relances)} relancé{_s(relances)}."]
+    texte = [f"{en_nombre(relances, 'établissement relancé', 'établissements relancés')}."]
     if recents:
         texte.append(
-            f"{recents} déjà relancé{_s(recents)} depuis moins de {settings.RUPN_RELANCE_JOURS} jours : "
-            "pas de nouveau courriel."
+            f"{en_nombre(recents, 'déjà relancé', 'déjà relancés')} depuis moins de "
+            f"{settings.RUPN_RELANCE_JOURS} jours : pas de nouveau courriel."
         )
     if sans_direction:
         texte.append(
@@ -184,7 +158,10 @@ def couverture_relancer(request):
         )
     if demandes is not None and len(demandes) > len(cibles):
         ignores = len(demandes) - len(cibles)
-        texte.append(f"{ignores} ignoré{_s(ignores)} : un RUPN y a accepté sa désignation, ou hors de votre académie.")
+        texte.append(
+            f"{en_nombre(ignores, 'ignoré', 'ignorés')} : "
+            "un RUPN y a accepté sa désignation, ou hors de votre académie."
+        )
     (messages.success if relances else messages.warning)(request, " ".join(texte))
     return redirect(retour)
 
@@ -232,13 +209,14 @@ def enveloppe_liste(request):
         except ImportEnveloppesInvalide as erreur:
             erreurs_import = erreur.erreurs
         else:
-            detail = f"{bilan.nouvelles} nouvelle{_s(bilan.nouvelles)}, {bilan.modifiees} modifiée{_s(bilan.modifiees)}"
+            detail = [
+                en_nombre(bilan.nouvelles, "nouvelle", "nouvelles"),
+                en_nombre(bilan.modifiees, "modifiée", "modifiées"),
+            ]
             if bilan.inchangees:
-                detail += f", {bilan.inchangees} inchangée{_s(bilan.inchangees)}"
-            messages.success(
-                request,
-                f"{bilan.total} enveloppe{_s(bilan.total)} enregistrée{_s(bilan.total)} pour {annee} ({detail}).",
-            )
+                detail.append(en_nombre(bilan.inchangees, "inchangée", "inchangées"))
+            enregistrees = en_nombre(bilan.total, "enveloppe enregistrée", "enveloppes enregistrées")
+            messages.success(request, f"{enregistrees} pour {annee} ({', '.join(detail)}).")
             return redirect(_url("missions:enveloppe_liste", annee=annee.code))
     ouverts = visibles.ouverts()
     formulaire = EnveloppeFiltreForm(request.GET or None, etablissements=ouverts)
@@ -262,7 +240,7 @@ def enveloppe_liste(request):
             "import_form": import_form,
             "erreurs_import": erreurs_import,
             "page": page,
-            "parametres": _parametres_sans_page(request),
+            "parametres": parametres_sans_page(request.GET),
             "totaux": totaux,
         },
     )
@@ -286,7 +264,7 @@ def enveloppe_modifier(request, uuid):
         except ValidationError as erreur:
             formulaire.add_error(None, erreur)
         else:
-            messages.success(request, f"Enveloppe de {etablissement.nom} pour {annee} : {_euros(montant)}.")
+            messages.success(request, f"Enveloppe de {etablissement.nom} pour {annee} : {euros(montant)}.")
             return redirect(_url("missions:enveloppe_liste", annee=annee.code))
     engage = (
         Designation.objects.filter(etablissement=etablissement, annee=annee)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from rupn.exports import ExportSansFormuleMixin
 from rupn.territoires.models import Etablissement
 
 CHAMPS_ANNUAIRE = [
@@ -103,7 +104,7 @@ class EtablissementAnnuaireResource(resources.ModelResource):
             raise ValidationError(erreurs)
 
 
-class EtablissementExportResource(resources.ModelResource):
+class EtablissementExportResource(ExportSansFormuleMixin, resources.ModelResource):
     """Export de la liste des établissements (CSV, XLSX), colonnes en français."""
 
     uai = fields.Field(attribute="uai", column_name="UAI")

@@ -1,25 +1,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
+from rupn.exports import FORMATS_EXPORT, reponse_export
 from rupn.territoires import imports, services
 from rupn.territoires.annuaire import AnnuaireInvalide
 from rupn.territoires.forms import AcademieParametresForm, EtablissementFiltreForm, ImportAnnuaireForm
 from rupn.territoires.models import Etablissement, ImportAnnuaire
 from rupn.territoires.resources import EtablissementExportResource
-
-FORMATS_EXPORT = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    ),
-}
 
 
 def _etablissements_filtres(request):
@@ -47,14 +40,7 @@ def etablissement_export(request, format):
         raise Http404("Format d'export inconnu : choisissez csv ou xlsx.")
     _, etablissements = _etablissements_filtres(request)
     donnees = EtablissementExportResource().export(etablissements)
-    type_mime, extension = FORMATS_EXPORT[format]
-    contenu = donnees.csv if format == "csv" else donnees.xlsx
-    if format == "csv":
-        contenu = "\ufeff" + contenu  # le BOM fait ouvrir le fichier en UTF-8 par les tableurs
-    reponse = HttpResponse(contenu, content_type=type_mime)
-    nom = f"etablissements-{timezone.localdate():%Y-%m-%d}.{extension}"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
+    return reponse_export(donnees, format, f"etablissements-{timezone.localdate():%Y-%m-%d}")
 
 
 def etablissement_detail(request, uuid):

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.echeancier import mois_de_mission, montant_du
-from missions.models import Designation, Transition
+from missions.models import Designation, TauxIMP, Transition
 from rupn.territoires.models import AnneeScolaire, Bassin, Departement
 from tests.conftest import client_de
 from tests.factories import DesignationFactory, EtablissementFactory, UtilisateurFactory, academie, annee, taux
@@ -131,24 +131,39 @@ def test_un_filtre_hors_perimetre_ne_montre_rien(dane_toulouse, jeu):
     assert reponse.context["form"].errors["departement"]
 
 
+def par_departement(reponse):
+    return {
+        ligne["etablissement__departement__code"]: (ligne["personnes"], ligne["designations"], ligne["montant"])
+        for ligne in reponse.context["par_departement"]
+    }
+
+
 def test_totaux_et_montant_engage_par_departement(dane_toulouse, jeu):
+    annulee = DesignationFactory(etablissement=jeu["a"].etablissement, statut=Statut.ANNULEE)
     reponse = liste(dane_toulouse)
 
-    visibles = [jeu[nom] for nom in ("a", "b", "b_refusee", "tarn", "lycee_d")]
-    engagees = [d for d in visibles if d.statut not in ("refusee", "annulee")]
+    # Ni la refusée du collège B ni l'annulée du collège A ne comptent : Alice (A et Tarn), B, lycée.
+    engagees = [jeu[nom] for nom in ("a", "b", "tarn", "lycee_d")]
     assert reponse.context["totaux"] == {
-        "personnes": len({d.agent_id for d in visibles}),
-        "designations": len(visibles),
+        "personnes": 3,
+        "designations": 4,
         "montant": sum(d.montant for d in engagees),
         "a_valider": 2,
     }
     assert reponse.context["totaux"]["montant"] == Decimal("4375")  # 1 250 + 625 + 2 500 ; l'allègement ne coûte rien
-    par_departement = {
-        ligne["etablissement__departement__code"]: (ligne["personnes"], ligne["designations"], ligne["montant"])
-        for ligne in reponse.context["par_departement"]
-    }
-    assert par_departement == {"031": (4, 4, Decimal("4375")), "081": (1, 1, Decimal("0"))}
-    assert "4\xa0375 €" in reponse.content.decode()
+    assert par_departement(reponse) == {"031": (3, 3, Decimal("4375")), "081": (1, 1, Decimal("0"))}
+    contenu = texte(reponse)
+    assert "4\xa0375 €" in contenu
+    assert "Désignations engagées" in contenu and "Ni refusées ni annulées" in contenu
+    assert annulee.pk in affichees(reponse), "la liste montre toutes les désignations"
+
+
+def test_le_filtre_etat_liste_les_refusees_sans_les_compter(dane_toulouse, jeu):
+    reponse = liste(dane_toulouse, statut="refusee")
+    assert affichees(reponse) == pks(jeu, "b_refusee")
+    assert reponse.context["totaux"] == {"personnes": 0, "designations": 0, "montant": 0, "a_valider": 0}
+    assert par_departement(reponse) == {}
+    assert "Aucune désignation engagée ne correspond à ces critères." in texte(reponse)
 
 
 def test_les_totaux_suivent_les_filtres(dane_toulouse, jeu):
@@ -167,7 +182,7 @@ def test_la_dane_d_une_autre_academie_ne_voit_que_la_sienne(dane_montpellier, je
 def test_le_correspondant_ne_voit_que_son_departement(correspondant_31, jeu):
     reponse = liste(correspondant_31)
     assert affichees(reponse) == pks(jeu, "a", "b", "b_refusee", "lycee_d")
-    assert reponse.context["totaux"]["designations"] == 4
+    assert reponse.context["totaux"]["designations"] == 3, "la refusée ne compte pas"
     assert 'name="designations"' not in reponse.content.decode(), "seule la DANE valide"
 
 
@@ -193,7 +208,7 @@ def creer_designations(nombre):
     departements = list(Departement.objects.filter(code__in=["031", "081"]))
     for rang in range(nombre):
         etablissement = EtablissementFactory(departement=departements[rang % 2])
-        precedente = DesignationFactory(etablissement=etablissement, acceptee=True)
+        precedente = DesignationFactory(etablissement=etablissement, statut="validee" if rang % 2 else "acceptee")
         DesignationFactory(etablissement=etablissement, remplace=precedente, allegement=rang % 3 == 0)
 
 
@@ -329,7 +344,6 @@ COLONNES_DESIGNATIONS = [
     "Secteur",
     "Nom",
     "Prénom",
-    "Adresse électronique",
     "Reconnaissance",
     "Taux annuel (€)",
     "Allègement (heures par semaine)",
@@ -360,7 +374,8 @@ def test_export_csv_des_designations(dane_toulouse, jeu):
     par_uai_et_nom = {(ligne["UAI"], ligne["Nom"]): ligne for ligne in lignes}
     assert len(lignes) == 6 and jeu["herault"].etablissement.uai not in {ligne["UAI"] for ligne in lignes}
     a = par_uai_et_nom[(jeu["a"].etablissement.uai, "Martinez")]
-    assert a["Prénom"] == "Alice" and a["Adresse électronique"] == jeu["a"].agent.email
+    assert a["Prénom"] == "Alice"
+    assert jeu["a"].agent.email not in reponse.content.decode(), "pas d'adresse électronique dans l'export"
     assert (a["Département"], a["Type"], a["Secteur"]) == ("031", "Collège", "Public")
     assert (a["Reconnaissance"], a["Taux annuel (€)"], a["Montant dû (€)"]) == ("IMP", "1250.00", "1250.00")
     assert (a["Mois de mission"], a["Début"], a["Fin"], a["État"]) == ("12", "2025-09-01", "2026-08-31", "Acceptée")
@@ -394,51 +409,111 @@ def test_export_xlsx_garde_des_nombres(dane_toulouse, jeu):
     assert ligne["Début"].date() == datetime.date(2025, 9, 1)
 
 
+COLONNES_ECHEANCIER = ["UAI", "Établissement", "Nom", "Prénom", "Mois de paiement", "Montant (€)", "État"]
+NEUF_MOIS_D_OCTOBRE = [
+    "2025-10",
+    "2025-11",
+    "2025-12",
+    "2026-01",
+    "2026-02",
+    "2026-03",
+    "2026-04",
+    "2026-05",
+    "2026-06",
+]
+
+
+def sommes_par_personne(lignes):
+    sommes = {}
+    for ligne in lignes:
+        cle = (ligne["UAI"], ligne["Nom"])
+        sommes[cle] = sommes.get(cle, 0) + Decimal(ligne["Montant (€)"])
+    return sommes
+
+
 def test_export_de_l_echeancier(dane_toulouse, jeu):
     debut = datetime.date(2026, 1, 10)
     nb_mois = len(mois_de_mission(datetime.date(2025, 9, 1), debut, datetime.date(2026, 8, 31)))
     en_cours_d_annee = DesignationFactory(
-        etablissement=jeu["b"].etablissement, debut=debut, nb_mois=nb_mois, montant=montant_du(1250, nb_mois)
+        etablissement=jeu["b"].etablissement,
+        debut=debut,
+        nb_mois=nb_mois,
+        montant=montant_du(1250, nb_mois),
+        validee=True,
     )
     reponse = client_de(dane_toulouse).get(export_url("echeancier", "csv"), {"annee": ANNEE})
 
     assert reponse["Content-Disposition"] == f'attachment; filename="echeancier-16-{ANNEE}.csv"'
     lignes = lignes_csv(reponse)
-    assert list(lignes[0]) == ["UAI", "Établissement", "Nom", "Prénom", "Mois de paiement", "Montant (€)"]
-    sommes = {}
-    for ligne in lignes:
-        cle = (ligne["UAI"], ligne["Nom"])
-        sommes[cle] = sommes.get(cle, 0) + Decimal(ligne["Montant (€)"])
-    imp_engagees = [jeu["a"], jeu["b"], jeu["lycee_d"], en_cours_d_annee]  # ni refusée, ni allègement, ni Hérault
-    assert sommes == {(d.etablissement.uai, d.agent.last_name): d.montant for d in imp_engagees}
-    mois_de_a = [ligne["Mois de paiement"] for ligne in lignes if ligne["Nom"] == "Martinez"]
-    assert mois_de_a == [
-        "2025-10",
-        "2025-11",
-        "2025-12",
-        "2026-01",
-        "2026-02",
-        "2026-03",
-        "2026-04",
-        "2026-05",
-        "2026-06",
-    ]
+    assert list(lignes[0]) == COLONNES_ECHEANCIER
+    # Ni l'acceptée non validée (A), ni la proposée (lycée), ni la refusée, ni l'allègement, ni l'Hérault.
+    payees = [jeu["b"], en_cours_d_annee]
+    assert sommes_par_personne(lignes) == {(d.etablissement.uai, d.agent.last_name): d.montant for d in payees}
+    assert {ligne["État"] for ligne in lignes} == {"Validée"}
+    assert [ligne["Mois de paiement"] for ligne in lignes if ligne["Nom"] == jeu["b"].agent.last_name] == (
+        NEUF_MOIS_D_OCTOBRE
+    )
     assert [ligne["Mois de paiement"] for ligne in lignes if ligne["Nom"] == en_cours_d_annee.agent.last_name][
         0
     ] == "2026-01"
 
 
-def test_l_echeancier_suit_le_premier_mois_de_paiement_de_l_academie(dane_toulouse, jeu):
+def test_l_echeancier_ne_paie_que_les_designations_validees_ou_terminees_au_montant_enregistre(jeu):
+    etablissement = EtablissementFactory()
+    designations = {
+        statut: DesignationFactory(etablissement=etablissement, statut=statut, agent__last_name=statut.label)
+        for statut in Statut
+    }
+    termine_en_janvier = DesignationFactory(
+        etablissement=etablissement,
+        statut=Statut.TERMINEE,
+        fin=datetime.date(2026, 1, 31),
+        agent__last_name="Terminée en janvier",
+    )
+    # Le taux de 1 250 € est revu après coup : ce qui est dû reste ce qui a été enregistré.
+    TauxIMP.objects.filter(pk=designations[Statut.VALIDEE].taux_id).update(montant=Decimal("1500"))
+
+    lignes = [
+        ligne
+        for ligne in lignes_csv(commande(academie="16", annee=ANNEE, format="csv", contenu="echeancier"))
+        if ligne["UAI"] == etablissement.uai
+    ]
+
+    assert sommes_par_personne(lignes) == {
+        (etablissement.uai, "Validée"): Decimal("1250"),
+        (etablissement.uai, "Terminée"): Decimal("1250"),
+        (etablissement.uai, "Terminée en janvier"): termine_en_janvier.montant,
+    }
+    assert termine_en_janvier.montant == montant_du(1250, 5)
+    assert {ligne["Nom"]: ligne["État"] for ligne in lignes} == {
+        "Validée": "Validée",
+        "Terminée": "Terminée",
+        "Terminée en janvier": "Terminée",
+    }
+
+
+def test_l_echeancier_suit_le_premier_mois_de_paiement_fixe_a_la_proposition(dane_toulouse, jeu):
     toulouse = academie("16")
     toulouse.premier_mois_paiement = 11
     toulouse.save()
-    reponse = client_de(dane_toulouse).get(export_url("echeancier", "xlsx"), {"annee": ANNEE, "statut": "acceptee"})
-    lignes = list(openpyxl.load_workbook(io.BytesIO(reponse.content)).active.iter_rows(values_only=True))[1:]
-    assert [ligne[4] for ligne in lignes][0] == "2025-11" and lignes[-1][4] == "2026-07"
-    assert sum(Decimal(str(ligne[5])) for ligne in lignes) == jeu["a"].montant
+    # Proposée après le changement de réglage : elle a enregistré novembre ; celle du collège B garde octobre.
+    apres = DesignationFactory(etablissement=jeu["a"].etablissement, validee=True, premier_mois_paiement=11)
+    reponse = client_de(dane_toulouse).get(export_url("echeancier", "xlsx"), {"annee": ANNEE, "statut": "validee"})
+    entete, *lignes = openpyxl.load_workbook(io.BytesIO(reponse.content)).active.iter_rows(values_only=True)
+    lignes = [dict(zip(entete, ligne, strict=True)) for ligne in lignes]
+
+    def mois_de(designation):
+        return [ligne["Mois de paiement"] for ligne in lignes if ligne["Nom"] == designation.agent.last_name]
+
+    assert mois_de(jeu["b"]) == NEUF_MOIS_D_OCTOBRE
+    assert mois_de(apres)[0] == "2025-11" and mois_de(apres)[-1] == "2026-07"
+    assert sum(Decimal(str(ligne["Montant (€)"])) for ligne in lignes if ligne["Nom"] == apres.agent.last_name) == (
+        apres.montant
+    )
 
 
 def test_les_exports_de_montpellier_ne_contiennent_pas_toulouse(dane_montpellier, jeu):
+    DesignationFactory(etablissement=jeu["herault"].etablissement, validee=True)  # payée : dans l'échéancier
     client = client_de(dane_montpellier)
     for contenu in ("designations", "echeancier"):
         reponse = client.get(export_url(contenu, "csv"), {"annee": ANNEE})
@@ -464,7 +539,8 @@ def test_les_exports_ne_font_pas_une_requete_par_ligne(dane_toulouse, contenu):
 
     def requetes():
         with CaptureQueriesContext(connection) as capture:
-            assert client.get(export_url(contenu, "csv"), {"annee": ANNEE}).status_code == 200
+            reponse = client.get(export_url(contenu, "csv"), {"annee": ANNEE})
+        assert reponse.status_code == 200 and lignes_csv(reponse)
         return len(capture)
 
     creer_designations(15)
@@ -500,12 +576,13 @@ def test_commande_csv_sur_la_sortie_standard(jeu):
 
 
 def test_commande_echeancier_xlsx_dans_un_fichier(jeu, tmp_path):
+    validee = DesignationFactory(etablissement=jeu["herault"].etablissement, validee=True)
     fichier = tmp_path / "echeancier.xlsx"
     message = commande(academie="11", annee=ANNEE, format="xlsx", contenu="echeancier", sortie=str(fichier))
     lignes = list(openpyxl.load_workbook(fichier).active.iter_rows(values_only=True))
-    assert lignes[0] == ("UAI", "Établissement", "Nom", "Prénom", "Mois de paiement", "Montant (€)")
-    assert len(lignes) == 1 + 9 and {ligne[0] for ligne in lignes[1:]} == {jeu["herault"].etablissement.uai}
-    assert sum(Decimal(str(ligne[5])) for ligne in lignes[1:]) == jeu["herault"].montant
+    assert list(lignes[0]) == COLONNES_ECHEANCIER
+    assert len(lignes) == 1 + 9 and {ligne[2] for ligne in lignes[1:]} == {validee.agent.last_name}
+    assert sum(Decimal(str(ligne[5])) for ligne in lignes[1:]) == validee.montant
     assert "9 ligne(s) exportée(s)" in message
 
 

@@ -273,7 +273,7 @@ def test_fixer_une_enveloppe(dane_toulouse, jeu, college_b):
         f"{modifier_url(college_b)}?annee={ANNEE}", {"montant": "1 500,50", "annee": ANNEE}, follow=True
     )
     assert montants()[("Collège B", ANNEE)] == Decimal("1500.50")
-    assert messages_de(reponse) == ["Enveloppe de Collège B pour 2025-2026 : 1\xa0500,50 €."]
+    assert messages_de(reponse) == ["Enveloppe de Collège B pour 2025-2026 : 1\u202f500,50 €."]
     assert reponse.redirect_chain[-1][0] == f"{LISTE}?annee={ANNEE}"
 
 

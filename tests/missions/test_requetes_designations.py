@@ -86,6 +86,7 @@ def grande_academie(db):
             fin=annee.fin,
             nb_mois=12,
             montant=Decimal(0) if allegement else imp.montant,
+            premier_mois_paiement=10,
             cree_par=chef,
         )
 

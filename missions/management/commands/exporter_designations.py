@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from missions.models import Designation
-from missions.resources import CONTENUS_EXPORT, contenu_fichier, exporter
+from missions.resources import CONTENUS_EXPORT, exporter
+from rupn.exports import contenu_fichier
 from rupn.territoires.models import Academie, AnneeScolaire
 
 
