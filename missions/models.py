@@ -224,6 +224,9 @@ class Designation(models.Model):
                     erreurs["debut"] = hors_annee
                 elif self.fin > self.annee.fin:
                     erreurs["fin"] = hors_annee
+        for champ in ("avis_conseil_pedagogique", "avis_conseil_administration"):
+            if getattr(self, champ) and self.fin and getattr(self, champ) > self.fin:
+                erreurs[champ] = "Cet avis est donné avant la fin de la mission : vérifiez la date."
         if self.etablissement_id:
             if self.etablissement.secteur == Etablissement.Secteur.PRIVE and self.avis_conseil_administration:
                 erreurs["avis_conseil_administration"] = (

@@ -123,6 +123,7 @@ def test_une_personne_peut_etre_rupn_dans_deux_etablissements(chef_a, chef_b, co
         ({"debut": iso("2026-03-01"), "fin": iso("2026-01-31")}, "fin", "précède son début"),
         ({"taux": None, "heures_allegement": "-1"}, "heures_allegement", "nombre positif"),
         ({"personne": None}, "personne", "Choisissez la personne"),
+        ({"avis_conseil_pedagogique": iso("2026-09-15")}, "avis_conseil_pedagogique", "avant la fin de la mission"),
         ({"personne": None, "email": "inconnu@ac-toulouse.fr"}, "last_name", "prénom et le nom"),
         ({"email": "inconnu@ac-toulouse.fr"}, "email", "pas les deux"),
         ({"personne": None, "email": "pas-une-adresse"}, "email", "adresse de courriel valide"),
@@ -364,7 +365,7 @@ def test_une_designation_proposee_peut_etre_annulee_pas_une_validee(chef_a, coll
     proposee.refresh_from_db()
     validee.refresh_from_db()
     assert (proposee.statut, validee.statut) == ("annulee", "validee")
-    # Le lien du courriel ne permet plus de répondre à une désignation annulée.
+    # La personne ne peut plus accepter une désignation annulée.
     reponse = client_de(proposee.agent).post(reverse("missions:designation_accepter", args=[proposee.uuid]))
     proposee.refresh_from_db()
     assert reponse.status_code == 302 and proposee.statut == "annulee"
@@ -378,7 +379,6 @@ def _roles_rupn(personne):
 
 def test_le_role_rupn_suit_les_missions_acceptees(college_a, dane_toulouse, annee_en_cours):
     chef = RoleFactory(type=Role.Type.CHEF, etablissement=college_a).utilisateur
-    chef.role_actif = chef.roles.get()
     designation = une_designation(etablissement=college_a)
     personne = designation.agent
     services.designation_accepter(designation=designation, par=personne, url_absolue=_url_absolue)
