@@ -28,7 +28,7 @@ def designer(page, email, prenom, nom, taux):
     page.locator('input[name="last_name"]').fill(nom)
     page.get_by_label("Taux d'IMP").select_option(label=taux)
     cliquer(page, page.get_by_role("button", name="Proposer la désignation"))
-    assert "est proposé(e) comme RUPN" in page.locator(".fr-alert--success").inner_text()
+    assert f"La désignation est proposée à {email}" in page.locator(".fr-alert--success").inner_text()
     verifier_page(page, f"chef — désignation de {prenom} {nom}")
 
 
