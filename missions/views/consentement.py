@@ -28,37 +28,41 @@ def _ma_designation(request, uuid):
     return get_object_or_404(Designation.objects.avec_donnees_liste(), uuid=uuid, agent=request.user)
 
 
-def _accepter(request, designation, formulaire):
-    """Enregistre l'accord si le formulaire est valide ; rend True en cas de succès."""
+def _repondre(formulaire, appliquer):
+    """`appliquer(donnees)` enregistre la réponse si le formulaire est valide ; rend True en cas de succès,
+    sinon le formulaire porte l'erreur."""
     if not formulaire.is_valid():
         return False
     try:
-        services.designation_accepter(
-            designation=designation,
-            par=designation.agent,
-            url_absolue=request.build_absolute_uri,
-            mot_de_passe=formulaire.cleaned_data.get("mot_de_passe"),
-        )
+        appliquer(formulaire.cleaned_data)
     except ValidationError as erreur:
         formulaire.add_error(None, erreur)
         return False
     return True
+
+
+def _accepter(request, designation, formulaire):
+    return _repondre(
+        formulaire,
+        lambda donnees: services.designation_accepter(
+            designation=designation,
+            par=designation.agent,
+            url_absolue=request.build_absolute_uri,
+            mot_de_passe=donnees.get("mot_de_passe"),
+        ),
+    )
 
 
 def _refuser(request, designation, formulaire):
-    if not formulaire.is_valid():
-        return False
-    try:
-        services.designation_refuser(
+    return _repondre(
+        formulaire,
+        lambda donnees: services.designation_refuser(
             designation=designation,
             par=designation.agent,
-            motif=formulaire.cleaned_data["motif"],
+            motif=donnees["motif"],
             url_absolue=request.build_absolute_uri,
-        )
-    except ValidationError as erreur:
-        formulaire.add_error(None, erreur)
-        return False
-    return True
+        ),
+    )
 
 
 def _message_accord(designation):
