@@ -23,6 +23,15 @@ def _media_temporaire(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def pytest_collection_modifyitems(items):
+    """Chaque test lit le référentiel (fixture suivante) : tous ont accès à la base. pytest-django ne
+    crée la base de test que pour les tests marqués ; sans cela, un fichier sans test marqué lancé
+    seul (tests/test_documentation.py) ne trouverait aucune table."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(autouse=True)
 def _referentiel(request):
     """Un test transactionnel (fil d'exécution, navigateur) vide la base en partant, données des

@@ -23,3 +23,12 @@ def test_chaque_variable_d_environnement_est_dans_env_example_et_la_documentatio
 def test_le_readme_donne_les_deux_commandes():
     readme = (RACINE / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
+
+
+def test_les_commandes_citees_par_la_documentation_existent():
+    from django.core.management import get_commands
+
+    textes = [RACINE / "README.md", *sorted((RACINE / "docs").glob("*.md"))]
+    citees = {nom for texte in textes for nom in re.findall(r"manage\.py (\w+)", texte.read_text())}
+    assert {"exporter_designations", "relancer_designations", "importer_annuaire"} <= citees
+    assert sorted(citees - set(get_commands())) == []
