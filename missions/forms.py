@@ -47,12 +47,16 @@ class DesignationForm(FormulaireModeleDsfr):
         },
     )
     email = forms.EmailField(
-        label="Ou adresse électronique académique",
+        label="Ou adresse électronique",
         required=False,
         help_text="Pour une personne qui n'est pas dans la liste : elle recevra un lien pour donner son accord.",
     )
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False, help_text="Avec l'adresse.")
-    last_name = forms.CharField(label="Nom", max_length=150, required=False, help_text="Avec l'adresse.")
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, required=False, help_text="À indiquer avec l'adresse électronique."
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, required=False, help_text="À indiquer avec l'adresse électronique."
+    )
 
     class Meta:
         model = Designation
@@ -64,6 +68,11 @@ class DesignationForm(FormulaireModeleDsfr):
             "avis_conseil_pedagogique",
             "avis_conseil_administration",
         ]
+        localized_fields = ["heures_allegement"]  # « 1,5 » se lit 1,5 heure (champ texte, virgule décimale)
+        labels = {
+            "avis_conseil_pedagogique": "Date de l'avis du conseil pédagogique",
+            "avis_conseil_administration": "Date de l'avis du conseil d'administration",
+        }
         field_classes = {
             "debut": ChampDate,
             "fin": ChampDate,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from rupn.comptes.models import Role
 from rupn.formats import euros
@@ -195,6 +196,11 @@ class Designation(models.Model):
         return f"allègement de service de {heures} h par semaine"
 
     @property
+    def engagee(self):
+        """Ni refusée ni annulée : elle engage sa reconnaissance (et son montant dû)."""
+        return self.statut not in self.STATUTS_CLOS_SANS_SUITE
+
+    @property
     def annee_entiere(self):
         return self.debut == self.annee.debut and self.fin == self.annee.fin
 
@@ -226,7 +232,7 @@ class Designation(models.Model):
                     erreurs["fin"] = hors_annee
         for champ in ("avis_conseil_pedagogique", "avis_conseil_administration"):
             if getattr(self, champ) and self.fin and getattr(self, champ) > self.fin:
-                erreurs[champ] = "Cet avis est donné avant la fin de la mission : vérifiez la date."
+                erreurs[champ] = f"L'avis précède la fin de la mission ({self.fin:%d/%m/%Y}) : vérifiez la date."
         if self.etablissement_id:
             if self.etablissement.secteur == Etablissement.Secteur.PRIVE and self.avis_conseil_administration:
                 erreurs["avis_conseil_administration"] = (
@@ -310,7 +316,8 @@ class Designation(models.Model):
         return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self.geree_par(user)
 
     def peut_terminer(self, user):
-        return self.statut == self.Statut.VALIDEE and self.geree_par(user)
+        # Une mission déjà finie n'a plus de fin à avancer.
+        return self.statut == self.Statut.VALIDEE and self.fin > timezone.localdate() and self.geree_par(user)
 
     def peut_remplacer(self, user):
         return (

@@ -11,14 +11,16 @@ from missions.models import Designation
 from rupn.exports import ExportSansFormuleMixin
 
 CONTENUS_EXPORT = ("designations", "echeancier")
+TITRES_EXPORT = {"designations": "Désignations", "echeancier": "Échéancier des IMP"}
 # Seules les désignations validées par la DANE (ou terminées après l'avoir été) se paient.
-# Nombres et dates gardent leur type : cellules numériques dans le classeur, 1250.00 et 2025-09-01 en CSV.
+# Nombres et dates gardent leur type : cellules numériques dans le classeur ; en CSV « 1250,00 » et 2025-09-01.
 _MONTANT = widgets.DecimalWidget(coerce_to_string=False)
 _DATE = widgets.DateWidget(coerce_to_string=False)
 
 
 class DesignationExportResource(ExportSansFormuleMixin, resources.ModelResource):
-    """Une ligne par désignation, colonnes en français (sans adresse électronique : la paie n'en a pas besoin)."""
+    """Une ligne par désignation, colonnes en français. L'adresse électronique est le seul identifiant de la
+    personne que l'application connaisse : elle distingue deux homonymes."""
 
     uai = fields.Field(attribute="etablissement__uai", column_name="UAI")
     etablissement = fields.Field(attribute="etablissement__nom", column_name="Établissement")
@@ -28,6 +30,7 @@ class DesignationExportResource(ExportSansFormuleMixin, resources.ModelResource)
     secteur = fields.Field(attribute="etablissement__get_secteur_display", column_name="Secteur")
     nom = fields.Field(attribute="agent__last_name", column_name="Nom")
     prenom = fields.Field(attribute="agent__first_name", column_name="Prénom")
+    email = fields.Field(attribute="agent__email", column_name="Adresse électronique")
     reconnaissance = fields.Field(column_name="Reconnaissance")
     taux = fields.Field(attribute="taux__montant", column_name="Taux annuel (€)", widget=_MONTANT)
     heures_allegement = fields.Field(
@@ -53,6 +56,7 @@ class DesignationExportResource(ExportSansFormuleMixin, resources.ModelResource)
             "secteur",
             "nom",
             "prenom",
+            "email",
             "reconnaissance",
             "taux",
             "heures_allegement",
@@ -66,6 +70,10 @@ class DesignationExportResource(ExportSansFormuleMixin, resources.ModelResource)
 
     def dehydrate_reconnaissance(self, designation):
         return "IMP" if designation.taux_id else "allègement de service"
+
+    def dehydrate_montant(self, designation):
+        # Une désignation refusée ou annulée ne doit rien.
+        return designation.montant if designation.engagee else None
 
     def dehydrate_remplace(self, designation):
         return str(designation.remplace.agent) if designation.remplace_id else ""
@@ -84,12 +92,13 @@ class EcheancierExportResource(ExportSansFormuleMixin, resources.Resource):
     etablissement = fields.Field(attribute="designation__etablissement__nom", column_name="Établissement")
     nom = fields.Field(attribute="designation__agent__last_name", column_name="Nom")
     prenom = fields.Field(attribute="designation__agent__first_name", column_name="Prénom")
+    email = fields.Field(attribute="designation__agent__email", column_name="Adresse électronique")
     mois = fields.Field(column_name="Mois de paiement")
     montant = fields.Field(attribute="ligne__montant", column_name="Montant (€)", widget=_MONTANT)
     statut = fields.Field(attribute="designation__get_statut_display", column_name="État")
 
     class Meta:
-        fields = ("uai", "etablissement", "nom", "prenom", "mois", "montant", "statut")
+        fields = ("uai", "etablissement", "nom", "prenom", "email", "mois", "montant", "statut")
 
     def dehydrate_mois(self, versement):
         return f"{versement.ligne.mois:%Y-%m}"

@@ -221,8 +221,13 @@ def designation_terminer(*, designation, par, fin, motif=""):
 
 
 def designations_a_renouveler(etablissement, annee_precedente, annee):
-    """Les désignations acceptées de l'année précédente dont la personne n'est pas encore proposée cette année."""
-    deja = Designation.objects.filter(etablissement=etablissement, annee=annee).engagees().values("agent")
+    """Les désignations acceptées de l'année précédente dont la personne n'a pas encore été proposée cette année
+    (ou l'a été et a refusé : on ne la lui propose pas de nouveau d'un clic)."""
+    deja = (
+        Designation.objects.filter(etablissement=etablissement, annee=annee)
+        .exclude(statut=Statut.ANNULEE)
+        .values("agent")
+    )
     return (
         Designation.objects.filter(
             etablissement=etablissement,

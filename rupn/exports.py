@@ -9,6 +9,9 @@ ne suffit pas : il ne traite que « = » (qu'il supprime), change toute cellule 
 seulement quand l'export passe par un format de django-import-export, pas par `dataset.csv`.
 """
 
+from decimal import Decimal
+
+import tablib
 from django.http import HttpResponse
 
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
@@ -36,15 +39,30 @@ FORMATS_EXPORT = {
 }
 
 
-def contenu_fichier(donnees, format):
-    """Le fichier d'un export : CSV précédé du BOM (les tableurs l'ouvrent alors en UTF-8) ou classeur XLSX."""
+def _a_la_francaise(valeur):
+    return str(valeur).replace(".", ",") if isinstance(valeur, Decimal | float) else valeur
+
+
+def csv_a_la_francaise(donnees):
+    """Le CSV qu'un tableur réglé en français ouvre en colonnes : séparateur « ; », virgule décimale
+    (comme le fichier de l'annuaire et l'import des enveloppes)."""
+    lignes = tablib.Dataset(headers=donnees.headers)
+    for ligne in donnees:
+        lignes.append([_a_la_francaise(valeur) for valeur in ligne])
+    return lignes.export("csv", delimiter=";")
+
+
+def contenu_fichier(donnees, format, titre="Export"):
+    """Le fichier d'un export : CSV précédé du BOM (les tableurs l'ouvrent alors en UTF-8) ou classeur XLSX
+    dont la feuille porte `titre`."""
     if format == "csv":
-        return ("\ufeff" + donnees.csv).encode()
+        return ("\ufeff" + csv_a_la_francaise(donnees)).encode()
+    donnees.title = titre[:31]  # longueur maximale d'un nom de feuille
     return donnees.xlsx
 
 
-def reponse_export(donnees, format, nom):
+def reponse_export(donnees, format, nom, titre):
     """La réponse qui fait télécharger `donnees` (un Dataset tablib) sous le nom `nom`.`format`."""
-    reponse = HttpResponse(contenu_fichier(donnees, format), content_type=FORMATS_EXPORT[format])
+    reponse = HttpResponse(contenu_fichier(donnees, format, titre), content_type=FORMATS_EXPORT[format])
     reponse["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
     return reponse

@@ -130,3 +130,18 @@ def client_de(utilisateur):
 @pytest.fixture
 def anonyme():
     return Client()
+
+
+def lire_csv(texte):
+    """Les lignes d'un export CSV (séparateur « ; », BOM éventuel retiré) : une liste de dictionnaires."""
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(texte.removeprefix("\ufeff")), delimiter=";"))
+
+
+def montant_csv(texte):
+    """Un montant écrit à la française dans un export CSV (« 1250,00 »)."""
+    from decimal import Decimal
+
+    return Decimal(texte.replace(",", "."))

@@ -1,6 +1,5 @@
 """Aucun export CSV ou XLSX ne laisse un texte devenir une formule dans un tableur (rupn/exports.py)."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -10,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from rupn.exports import sans_formule
-from tests.conftest import client_de
+from tests.conftest import client_de, lire_csv
 from tests.factories import DesignationFactory, EtablissementFactory, UtilisateurFactory
 
 FORMULE = '=HYPERLINK("http://x","y")'
@@ -71,7 +70,7 @@ def test_csv_sans_formule(dane_toulouse, piegee, export):
     reponse = client_de(dane_toulouse).get(url("csv"), {"annee": "2025-2026"})
     lignes = [
         ligne
-        for ligne in csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")))
+        for ligne in lire_csv(reponse.content.decode("utf-8-sig"))
         if ligne["UAI"] == piegee.etablissement.uai and ligne.get("Nom") != "Remplaçante"
     ]
     assert lignes
@@ -104,8 +103,6 @@ def test_xlsx_sans_formule_et_nombres_gardes(dane_toulouse, piegee, export):
 def test_une_valeur_calculee_par_dehydrate_est_prefixee(dane_toulouse, piegee):
     reponse = client_de(dane_toulouse).get(designations_url("designations")("csv"), {"annee": "2025-2026"})
     remplacante = next(
-        ligne
-        for ligne in csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")))
-        if ligne["Nom"] == "Remplaçante"
+        ligne for ligne in lire_csv(reponse.content.decode("utf-8-sig")) if ligne["Nom"] == "Remplaçante"
     )
     assert remplacante["Remplace"] == f"'{piegee.agent}" and str(piegee.agent).startswith(TELEPHONE)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from missions import services
 from missions.forms_academie import DesignationFiltreForm
 from missions.models import Designation
-from missions.resources import CONTENUS_EXPORT, exporter
+from missions.resources import CONTENUS_EXPORT, TITRES_EXPORT, exporter
 from missions.views.communs import annee_demandee, en_nombre, parametres_sans_page, uuids
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
@@ -120,7 +120,12 @@ def designation_export(request, contenu, format):
     if contenu not in CONTENUS_EXPORT or format not in FORMATS_EXPORT:
         raise Http404("Export inconnu : désignations ou échéancier, au format csv ou xlsx.")
     annee, formulaire, designations = _designations_filtrees(request)
-    return reponse_export(exporter(designations, contenu), format, _nom_fichier(request, annee, formulaire, contenu))
+    return reponse_export(
+        exporter(designations, contenu),
+        format,
+        _nom_fichier(request, annee, formulaire, contenu),
+        TITRES_EXPORT[contenu],
+    )
 
 
 def _nom_fichier(request, annee, formulaire, contenu):

@@ -120,8 +120,10 @@ def designation_renouveler(request):
     precedente = _annee_precedente(annee)
     candidates = list(services.designations_a_renouveler(etablissement, precedente, annee)) if precedente else []
     erreur = None
+    cochees = {str(d.uuid) for d in candidates}
     if request.method == "POST":
-        choisies = [d for d in candidates if str(d.uuid) in request.POST.getlist("designations")]
+        cochees = set(request.POST.getlist("designations"))
+        choisies = [d for d in candidates if str(d.uuid) in cochees]
         if not choisies:
             erreur = "Cochez au moins une désignation à renouveler."
         else:
@@ -142,7 +144,12 @@ def designation_renouveler(request):
     return render(
         request,
         "missions/designation_renouveler.html",
-        {"annee": annee, "annee_precedente": precedente, "candidates": candidates, "erreur": erreur},
+        {
+            "annee": annee,
+            "annee_precedente": precedente,
+            "candidates": [(d, str(d.uuid) in cochees) for d in candidates],
+            "erreur": erreur,
+        },
         status=400 if erreur else 200,
     )
 

@@ -46,9 +46,9 @@ def contexte_accueil(user):
     else:
         contexte["etablissement"] = role.etablissement
         if role.est_direction:
-            contexte["designations_de_l_annee"] = (
-                Designation.objects.filter(etablissement=role.etablissement, annee=annee).engagees().count()
-            )
+            de_l_annee = Designation.objects.filter(etablissement=role.etablissement, annee=annee)
+            contexte["designations_de_l_annee"] = de_l_annee.engagees().count()
+            contexte["designations_refusees"] = de_l_annee.filter(statut=Designation.Statut.REFUSEE).count()
     if role.type in (Role.Type.DANE, Role.Type.CHEF, Role.Type.ADJOINT):
         contexte["invitations_en_attente"] = Invitation.objects.visible_to(user).en_attente().count()
     return contexte

@@ -40,7 +40,7 @@ def etablissement_export(request, format):
         raise Http404("Format d'export inconnu : choisissez csv ou xlsx.")
     _, etablissements = _etablissements_filtres(request)
     donnees = EtablissementExportResource().export(etablissements)
-    return reponse_export(donnees, format, f"etablissements-{timezone.localdate():%Y-%m-%d}")
+    return reponse_export(donnees, format, f"etablissements-{timezone.localdate():%Y-%m-%d}", "Établissements")
 
 
 def etablissement_detail(request, uuid):

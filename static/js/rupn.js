@@ -34,3 +34,11 @@ document.querySelectorAll("[data-rupn-suivi]").forEach(function (bloc) {
   };
   window.setTimeout(suivre, 1000);
 });
+
+// Action de masse ou irréversible : le bouton demande confirmation avant d'envoyer le formulaire.
+document.addEventListener("click", function (evenement) {
+  var bouton = evenement.target.closest("[data-rupn-confirmer]");
+  if (bouton && !window.confirm(bouton.getAttribute("data-rupn-confirmer"))) {
+    evenement.preventDefault();
+  }
+});

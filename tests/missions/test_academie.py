@@ -1,6 +1,5 @@
 """Les désignations vues par l'académie : filtres, totaux, périmètre, validation par la DANE, exports, commande."""
 
-import csv
 import datetime
 import html
 import io
@@ -17,7 +16,7 @@ from django.urls import reverse
 from missions.echeancier import mois_de_mission, montant_du
 from missions.models import Designation, TauxIMP, Transition
 from rupn.territoires.models import AnneeScolaire, Bassin, Departement
-from tests.conftest import client_de
+from tests.conftest import client_de, lire_csv, montant_csv
 from tests.factories import DesignationFactory, EtablissementFactory, UtilisateurFactory, academie, annee, taux
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def texte(reponse):
 
 def lignes_csv(reponse_ou_texte):
     texte = reponse_ou_texte if isinstance(reponse_ou_texte, str) else reponse_ou_texte.content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(texte)))
+    return lire_csv(texte)
 
 
 # Liste, filtres et totaux
@@ -344,6 +343,7 @@ COLONNES_DESIGNATIONS = [
     "Secteur",
     "Nom",
     "Prénom",
+    "Adresse électronique",
     "Reconnaissance",
     "Taux annuel (€)",
     "Allègement (heures par semaine)",
@@ -375,15 +375,16 @@ def test_export_csv_des_designations(dane_toulouse, jeu):
     assert len(lignes) == 6 and jeu["herault"].etablissement.uai not in {ligne["UAI"] for ligne in lignes}
     a = par_uai_et_nom[(jeu["a"].etablissement.uai, "Martinez")]
     assert a["Prénom"] == "Alice"
-    assert jeu["a"].agent.email not in reponse.content.decode(), "pas d'adresse électronique dans l'export"
+    # L'adresse distingue deux homonymes ; une désignation refusée ou annulée ne doit rien.
+    assert a["Adresse électronique"] == jeu["a"].agent.email
     assert (a["Département"], a["Type"], a["Secteur"]) == ("031", "Collège", "Public")
-    assert (a["Reconnaissance"], a["Taux annuel (€)"], a["Montant dû (€)"]) == ("IMP", "1250.00", "1250.00")
+    assert (a["Reconnaissance"], a["Taux annuel (€)"], a["Montant dû (€)"]) == ("IMP", "1250,00", "1250,00")
     assert (a["Mois de mission"], a["Début"], a["Fin"], a["État"]) == ("12", "2025-09-01", "2026-08-31", "Acceptée")
     tarn = par_uai_et_nom[(jeu["tarn"].etablissement.uai, "Martinez")]
     assert (tarn["Reconnaissance"], tarn["Taux annuel (€)"], tarn["Allègement (heures par semaine)"]) == (
         "allègement de service",
         "",
-        "2.0",
+        "2,0",
     )
     assert par_uai_et_nom[(jeu["lycee_d"].etablissement.uai, jeu["lycee_d"].agent.last_name)][
         "Bassin de formation"
@@ -409,7 +410,16 @@ def test_export_xlsx_garde_des_nombres(dane_toulouse, jeu):
     assert ligne["Début"].date() == datetime.date(2025, 9, 1)
 
 
-COLONNES_ECHEANCIER = ["UAI", "Établissement", "Nom", "Prénom", "Mois de paiement", "Montant (€)", "État"]
+COLONNES_ECHEANCIER = [
+    "UAI",
+    "Établissement",
+    "Nom",
+    "Prénom",
+    "Adresse électronique",
+    "Mois de paiement",
+    "Montant (€)",
+    "État",
+]
 NEUF_MOIS_D_OCTOBRE = [
     "2025-10",
     "2025-11",
@@ -427,7 +437,7 @@ def sommes_par_personne(lignes):
     sommes = {}
     for ligne in lignes:
         cle = (ligne["UAI"], ligne["Nom"])
-        sommes[cle] = sommes.get(cle, 0) + Decimal(ligne["Montant (€)"])
+        sommes[cle] = sommes.get(cle, 0) + montant_csv(ligne["Montant (€)"])
     return sommes
 
 
@@ -582,7 +592,7 @@ def test_commande_echeancier_xlsx_dans_un_fichier(jeu, tmp_path):
     lignes = list(openpyxl.load_workbook(fichier).active.iter_rows(values_only=True))
     assert list(lignes[0]) == COLONNES_ECHEANCIER
     assert len(lignes) == 1 + 9 and {ligne[2] for ligne in lignes[1:]} == {validee.agent.last_name}
-    assert sum(Decimal(str(ligne[5])) for ligne in lignes[1:]) == validee.montant
+    assert sum(Decimal(str(ligne[6])) for ligne in lignes[1:]) == validee.montant
     assert "9 ligne(s) exportée(s)" in message
 
 

@@ -123,7 +123,7 @@ def test_une_personne_peut_etre_rupn_dans_deux_etablissements(chef_a, chef_b, co
         ({"debut": iso("2026-03-01"), "fin": iso("2026-01-31")}, "fin", "précède son début"),
         ({"taux": None, "heures_allegement": "-1"}, "heures_allegement", "nombre positif"),
         ({"personne": None}, "personne", "Choisissez la personne"),
-        ({"avis_conseil_pedagogique": iso("2026-09-15")}, "avis_conseil_pedagogique", "avant la fin de la mission"),
+        ({"avis_conseil_pedagogique": iso("2026-09-15")}, "avis_conseil_pedagogique", "précède la fin de la mission"),
         ({"personne": None, "email": "inconnu@ac-toulouse.fr"}, "last_name", "prénom et le nom"),
         ({"email": "inconnu@ac-toulouse.fr"}, "email", "pas les deux"),
         ({"personne": None, "email": "pas-une-adresse"}, "email", "adresse de courriel valide"),

@@ -2,8 +2,6 @@
 RUPN à des taux différents ; l'une accepte par le lien du courriel, l'autre refuse ; la DANE valide,
 consulte la couverture et télécharge le fichier de paiement. axe-core et la console sur chaque page."""
 
-import csv
-import io
 import re
 from decimal import Decimal
 
@@ -13,6 +11,7 @@ from django.core import mail
 from missions.models import Designation
 from rupn.pilotage.demo import etablissements_demo
 from rupn.territoires.models import AnneeScolaire, Etablissement
+from tests.conftest import lire_csv, montant_csv
 from tests.navigateur.outils import Journal, aller, capturer, connecter, verifier_page
 from tests.navigateur.test_parcours import activer_totp_demo, cliquer
 
@@ -100,6 +99,6 @@ def test_designer_accepter_refuser_valider_exporter(page, navigateur, demo):
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Échéancier des IMP en CSV").click()
     contenu = telechargement.value.path().read_text(encoding="utf-8-sig")
-    lignes = list(csv.DictReader(io.StringIO(contenu)))
-    montants = [Decimal(ligne[next(cle for cle in ligne if cle.lower().startswith("montant"))]) for ligne in lignes]
+    lignes = lire_csv(contenu)
+    montants = [montant_csv(ligne["Montant (€)"]) for ligne in lignes]
     assert len(lignes) == 9 and sum(montants) == Decimal("1250.00")

@@ -1,6 +1,5 @@
 """Liste des établissements (filtres, recherche, export) et import de l'annuaire par les pages."""
 
-import csv
 import datetime
 import io
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from rupn.pilotage.demo import FICHIER_ANNUAIRE
 from rupn.territoires.models import Bassin, Departement, Etablissement, ImportAnnuaire
-from tests.conftest import client_de
+from tests.conftest import client_de, lire_csv
 from tests.factories import EtablissementFactory, academie
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +103,7 @@ def test_export_csv_suit_les_filtres_et_le_perimetre(dane_toulouse, etablissemen
     )
     assert reponse["Content-Type"].startswith("text/csv")
     contenu = reponse.content.decode("utf-8-sig")
-    lignes = list(csv.DictReader(io.StringIO(contenu)))
+    lignes = lire_csv(contenu)
     assert {ligne["Nom"] for ligne in lignes} == {"Collège A", "Collège B", "Collège du Tarn"}
     assert lignes[0]["UAI"] and lignes[0]["Département"] and lignes[0]["État"] == "ouvert"
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from missions.models import Designation
-from missions.resources import CONTENUS_EXPORT, exporter
-from rupn.exports import contenu_fichier
+from missions.resources import CONTENUS_EXPORT, TITRES_EXPORT, exporter
+from rupn.exports import contenu_fichier, csv_a_la_francaise
 from rupn.territoires.models import Academie, AnneeScolaire
 
 
@@ -46,10 +46,10 @@ class Command(BaseCommand):
             ) from None
         donnees = exporter(Designation.objects.filter(etablissement__academie=academie).pour_annee(annee), contenu)
         if sortie is None:
-            self.stdout.write(donnees.csv, ending="")
+            self.stdout.write(csv_a_la_francaise(donnees), ending="")
             return
         try:
-            Path(sortie).write_bytes(contenu_fichier(donnees, format))
+            Path(sortie).write_bytes(contenu_fichier(donnees, format, TITRES_EXPORT[contenu]))
         except OSError as erreur:
             raise CommandError(f"Impossible d'écrire {sortie} : {erreur.strerror}.") from None
         self.stdout.write(f"{len(donnees)} ligne(s) exportée(s) dans {sortie}.")
