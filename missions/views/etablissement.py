@@ -17,6 +17,7 @@ from missions.models import Designation, Enveloppe
 from missions.views.communs import annee_demandee, annees_proposees, get_designation_for_user
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
+from rupn.formats import euros
 from rupn.territoires.models import AnneeScolaire
 
 direction_requise = role_requis(*Role.TYPES_DIRECTION)
@@ -24,6 +25,23 @@ direction_requise = role_requis(*Role.TYPES_DIRECTION)
 
 def _designations_de_l_etablissement(request):
     return Designation.objects.filter(etablissement_id=request.user.role_actif.etablissement_id)
+
+
+def _etat_enveloppe(etablissement, annee):
+    """L'enveloppe d'IMP de l'année (ou None), le montant engagé par les désignations et le dépassement."""
+    engage = (
+        Designation.objects.filter(etablissement=etablissement, annee=annee)
+        .engagees()
+        .aggregate(total=Sum("montant"))["total"]
+        or 0
+    )
+    enveloppe = Enveloppe.objects.filter(etablissement=etablissement, annee=annee).first()
+    return {
+        "engage": engage,
+        "enveloppe": enveloppe,
+        "ecart": abs(enveloppe.montant - engage) if enveloppe else None,
+        "depassement": enveloppe is not None and engage > enveloppe.montant,
+    }
 
 
 def _annee_precedente(annee):
@@ -39,8 +57,6 @@ def designation_liste(request):
     etablissement = request.user.role_actif.etablissement
     annee = annee_demandee(request)
     designations = _designations_de_l_etablissement(request).pour_annee(annee).avec_donnees_liste()
-    engage = designations.engagees().aggregate(total=Sum("montant"))["total"] or 0
-    enveloppe = Enveloppe.objects.filter(etablissement=etablissement, annee=annee).first()
     precedente = _annee_precedente(annee)
     a_renouveler = services.designations_a_renouveler(etablissement, precedente, annee).count() if precedente else 0
     return render(
@@ -51,9 +67,7 @@ def designation_liste(request):
             "annee": annee,
             "annees": annees_proposees(),
             "designations": designations,
-            "engage": engage,
-            "enveloppe": enveloppe,
-            "depassement": enveloppe is not None and engage > enveloppe.montant,
+            **_etat_enveloppe(etablissement, annee),
             "annee_precedente": precedente,
             "a_renouveler": a_renouveler,
             "ouverte": _ouverte_aux_designations(annee),
@@ -105,11 +119,23 @@ def designation_creer(request):
                 f"La désignation est proposée à {designation.agent.email} pour {annee}. Un courriel lui demande "
                 "son accord : rien n'est définitif sans lui.",
             )
+            if (etat := _etat_enveloppe(etablissement, annee))["depassement"]:
+                messages.warning(
+                    request,
+                    f"Les désignations engagent désormais {euros(etat['engage'])} pour une enveloppe d'IMP de "
+                    f"{euros(etat['enveloppe'].montant)}.",
+                )
             return redirect(designation)
     return render(
         request,
         "missions/designation_creer.html",
-        {"form": formulaire, "annee": annee, "etablissement": etablissement, "remplace": remplace},
+        {
+            "form": formulaire,
+            "annee": annee,
+            "etablissement": etablissement,
+            "remplace": remplace,
+            **_etat_enveloppe(etablissement, annee),
+        },
     )
 
 

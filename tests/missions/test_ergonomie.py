@@ -84,3 +84,28 @@ def test_les_actions_de_masse_demandent_confirmation(dane_toulouse, college_a, c
 def test_les_dates_de_la_fabrique_suivent_l_annee(college_a):
     designation = DesignationFactory(etablissement=college_a, debut=datetime.date(2026, 2, 1))
     assert (designation.nb_mois, designation.montant) == (7, Decimal("729.17"))
+
+
+def test_le_formulaire_montre_l_enveloppe_et_avertit_du_depassement(chef_a, college_a):
+    from missions.models import Enveloppe
+
+    courante = _annee_en_cours()
+    Enveloppe.objects.create(etablissement=college_a, annee=courante, montant=Decimal("1000"))
+    url = reverse("missions:designation_creer") + f"?annee={courante.code}"
+    client = client_de(chef_a)
+    assert "reste 1\u202f000,00 €" in client.get(url).content.decode().replace("\xa0", "\u202f")
+    personne = UtilisateurFactory()
+    reponse = client.post(
+        url,
+        {
+            "email": personne.email,
+            "first_name": "Léa",
+            "last_name": "Dépassement",
+            "taux": taux(1250).pk,
+            "debut": courante.debut.isoformat(),
+            "fin": courante.fin.isoformat(),
+        },
+        follow=True,
+    )
+    textes = [str(message) for message in reponse.context["messages"]]
+    assert any("pour une enveloppe d'IMP de 1\u202f000 €" in texte for texte in textes)
