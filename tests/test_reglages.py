@@ -169,3 +169,13 @@ def test_la_csp_autorise_les_formulaires_vers_proconnect_seulement_s_il_est_conf
     assert form_action() == "[\"'self'\"]"
     env.update(PROCONNECT_CLIENT_ID="client", PROCONNECT_SERVER_URL="https://fca.integ01.dev-agentconnect.fr/api/v2")
     assert form_action() == "[\"'self'\", 'https://fca.integ01.dev-agentconnect.fr']"
+
+
+def test_le_menu_marque_la_rubrique_des_pages_qui_en_dependent():
+    from rupn.context_processors import entree_active
+
+    menu = [("Accueil", "/"), ("Désignations", "/designations/"), ("Mes désignations", "/mes-designations/")]
+    assert entree_active(menu, "/") == "/"
+    assert entree_active(menu, "/designations/1b2c/terminer/") == "/designations/"
+    assert entree_active(menu, "/mes-designations/") == "/mes-designations/"
+    assert entree_active(menu, "/plan-du-site/") is None

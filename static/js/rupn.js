@@ -42,3 +42,10 @@ document.addEventListener("click", function (evenement) {
     evenement.preventDefault();
   }
 });
+
+// Une page revenue avec des erreurs de saisie place le focus sur le premier champ en erreur
+// (son message lui est relié par aria-describedby : le lecteur d'écran le lit aussitôt).
+var champEnErreur = document.querySelector(
+  ".fr-input-group--error input, .fr-input-group--error textarea, .fr-select-group--error select, .fr-fieldset--error input"
+);
+if (champEnErreur) champEnErreur.focus();
