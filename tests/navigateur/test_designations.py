@@ -22,7 +22,7 @@ def designer(page, email, prenom, nom, taux):
     aller(page, "/designations/", "chef — désignations")
     cliquer(page, page.get_by_role("link", name="Désigner un RUPN"))
     verifier_page(page, "chef — désigner un RUPN")
-    page.get_by_label("Ou adresse électronique académique").fill(email)
+    page.get_by_label("Ou adresse électronique").fill(email)
     page.locator('input[name="first_name"]').fill(prenom)
     page.locator('input[name="last_name"]').fill(nom)
     page.get_by_label("Taux d'IMP").select_option(label=taux)
