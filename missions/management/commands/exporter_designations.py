@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from missions.models import Designation
 from missions.resources import CONTENUS_EXPORT, TITRES_EXPORT, exporter
 from rupn.exports import contenu_fichier, csv_a_la_francaise
-from rupn.territoires.models import Academie, AnneeScolaire
+from rupn.territoires.commandes import academie_par_code
+from rupn.territoires.models import AnneeScolaire
 
 
 class Command(BaseCommand):
@@ -31,12 +32,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Un classeur XLSX ne s'écrit pas sur la sortie standard : indiquez le fichier avec --sortie."
             )
-        try:
-            academie = Academie.objects.get(code=academie.zfill(2))
-        except Academie.DoesNotExist:
-            raise CommandError(
-                f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier)."
-            ) from None
+        academie = academie_par_code(academie)
         try:
             annee = AnneeScolaire.objects.get(code=annee)
         except AnneeScolaire.DoesNotExist:

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire
+from rupn.territoires.commandes import academie_par_code
 from rupn.territoires.imports import depot_en_ligne_de_commande
-from rupn.territoires.models import Academie
 
 
 class Command(BaseCommand):
@@ -25,12 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, fichier, academie, dry_run, confirmer_fermetures, verbosity, **options):
         self.verbosity = verbosity
-        try:
-            academie = Academie.objects.get(code=academie.zfill(2))
-        except Academie.DoesNotExist:
-            raise CommandError(
-                f"Académie inconnue : « {academie} ». Exemples de codes : 16 (Toulouse), 11 (Montpellier)."
-            ) from None
+        academie = academie_par_code(academie)
         if not fichier.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
         contenu = fichier.read_bytes()
