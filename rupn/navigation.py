@@ -17,6 +17,7 @@ _MENUS = {
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
         ("Enveloppes d'IMP", "missions:enveloppe_liste"),
+        ("Modèle de lettre de mission", "lettres:modele"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
         ("Paramètres de l'académie", "territoires:academie_parametres"),

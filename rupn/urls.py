@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("rupn.comptes.urls")),
     path("", include("rupn.territoires.urls")),
     path("", include("missions.urls")),
+    path("", include("lettres.urls")),
     path("admin/", admin.site.urls),
 ]
 

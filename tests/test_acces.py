@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from lettres.models import ModeleLettre
 from rupn.comptes.models import Invitation, Role
 from rupn.territoires.models import ImportAnnuaire
 from tests.conftest import client_de
@@ -214,6 +215,15 @@ CAS = [
     Cas("missions:enveloppe_liste", DANE_SEULEMENT),
     Cas("missions:enveloppe_modifier", {**DANE_SEULEMENT, "dane_montpellier": 404}, objet="college_a"),
     Cas("missions:taux_parametres", DANE_SEULEMENT),
+    Cas("lettres:modele", DANE_SEULEMENT),
+    # Un envoi vide : le formulaire revient avec ses erreurs, rien n'est enregistré.
+    Cas("lettres:modele", DANE_SEULEMENT, methode="post"),
+    # Une version du modèle de Toulouse : sa DANE, et le national en lecture seule.
+    Cas(
+        "lettres:modele_version",
+        {**DANE_SEULEMENT, "dane_montpellier": 404, "national": 200},
+        objet="modele_toulouse",
+    ),
     Cas("comptes:invitation_liste", INVITANTS),
     Cas("comptes:invitation_creer", INVITANTS),
     Cas(
@@ -247,6 +257,13 @@ def depot_toulouse(dane_toulouse, tmp_path):
     depot.fichier.save("annuaire.csv", ContentFile(b"identifiant_de_l_etablissement\n"), save=False)
     depot.save()
     return depot
+
+
+@pytest.fixture
+def modele_toulouse(db):
+    from tests.factories import academie
+
+    return ModeleLettre.objects.courant(academie("16"))
 
 
 @pytest.fixture
