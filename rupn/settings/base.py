@@ -36,6 +36,10 @@ RUPN_INVITATION_JOURS = env_int("RUPN_INVITATION_JOURS", 14)
 RUPN_URL_SITE = env_str("RUPN_URL_SITE", "http://127.0.0.1:8000")
 # Une même personne n'est pas relancée plus souvent que tous les N jours.
 RUPN_RELANCE_JOURS = env_int("RUPN_RELANCE_JOURS", 7)
+# Sceau des lettres de mission : certificat de l'académie (PKCS#12) et son mot de passe.
+# Vides, aucune lettre ne peut être scellée ni vérifiée (lettres/sceau.py le dit clairement).
+RUPN_SCEAU_PKCS12 = env_str("RUPN_SCEAU_PKCS12", "")
+RUPN_SCEAU_MOT_DE_PASSE = env_str("RUPN_SCEAU_MOT_DE_PASSE", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -252,6 +256,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Rendu et sceau des PDF : une dizaine de lignes d'étapes par document au niveau INFO, et une trace
+    # complète pour un certificat étranger (déjà rapporté par lettres.sceau) : seulement les avertissements.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pyhanko", "pyhanko_certvalidator")},
 }
 
 # django-dsfr : signaler les champs facultatifs plutôt que les obligatoires (recommandation DSFR).
