@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.urls import reverse
 
 from lettres.modele_par_defaut import contenu_par_defaut
 from rupn.comptes.models import Role
-from rupn.territoires.models import Academie
+from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
 
 
 class ModeleLettreQuerySet(models.QuerySet):
@@ -85,3 +86,153 @@ class ModeleLettre(models.Model):
 
     def get_absolute_url(self):
         return reverse("lettres:modele_version", args=[self.uuid])
+
+
+def _code_verification():
+    """Code court à saisir sur la page de vérification publique : 12 caractères sans ambiguïté (pas de 0/O, 1/I)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class LettreMissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Direction : les lettres de son établissement ; RUPN : celles qui portent une de ses désignations ;
+        DANE : son académie ; correspondant : ses départements ; national : toutes."""
+        role = getattr(user, "role_actif", None)
+        if role is None:
+            return self.none()
+        if role.type == Role.Type.RUPN:
+            return self.filter(designations__agent=user).distinct()
+        return self.filter(etablissement__in=Etablissement.objects.filter(role.filtre_etablissements()))
+
+    def pour_annee(self, annee):
+        return self.filter(annee=annee)
+
+    def avec_donnees_liste(self):
+        return self.select_related("etablissement__departement", "etablissement__bassin", "annee", "modele")
+
+
+class LettreMission(models.Model):
+    """La lettre de mission d'un établissement pour une année, pour une ou plusieurs désignations acceptées.
+
+    `contenu` est la copie modifiable du modèle de l'académie (même forme, voir modele_par_defaut.py),
+    où chaque mission porte en plus `principale` (bool) et où s'ajoutent les missions propres à
+    l'établissement. `revision` augmente à chaque enregistrement : deux personnes qui modifient le
+    même brouillon ne s'écrasent pas (la seconde est prévenue et garde sa saisie).
+    """
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", "Brouillon"
+        RELECTURE = "relecture", "En relecture"
+        SIGNATURE = "signature", "À signer"
+        SCELLEE = "scellee", "Signée et scellée"
+        ANNULEE = "annulee", "Annulée"
+        REMPLACEE = "remplacee", "Remplacée par un avenant"
+
+    STATUTS_MODIFIABLES = {Statut.BROUILLON, Statut.RELECTURE, Statut.SIGNATURE}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="lettres_mission", verbose_name="établissement"
+    )
+    annee = models.ForeignKey(
+        AnneeScolaire, on_delete=models.PROTECT, related_name="lettres_mission", verbose_name="année scolaire"
+    )
+    designations = models.ManyToManyField(
+        "missions.Designation", related_name="lettres_mission", verbose_name="désignations"
+    )
+    modele = models.ForeignKey(
+        ModeleLettre, on_delete=models.PROTECT, related_name="lettres", verbose_name="version du modèle"
+    )
+    contenu = models.JSONField("contenu")
+    statut = models.CharField("état", max_length=10, choices=Statut.choices, default=Statut.BROUILLON)
+    revision = models.PositiveIntegerField("révision", default=1)
+    remplace = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenant",
+        verbose_name="avenant à la lettre",
+    )
+    code_verification = models.CharField(
+        "code de vérification", max_length=12, unique=True, default=_code_verification, editable=False
+    )
+    pdf = models.FileField("PDF signé et scellé", upload_to="lettres/", blank=True)
+    empreinte_pdf = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    scellee_le = models.DateTimeField("scellée le", null=True, blank=True)
+    motif_annulation = models.TextField("motif de l'annulation", blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="rédigée par"
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = LettreMissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lettre de mission"
+        verbose_name_plural = "lettres de mission"
+        ordering = ["-annee__debut", "etablissement__nom", "-cree_le"]
+        indexes = [models.Index(fields=["annee", "statut"])]
+
+    def __str__(self):
+        return f"Lettre de mission — {self.etablissement.nom} ({self.annee})"
+
+    @property
+    def modifiable(self):
+        return self.statut in self.STATUTS_MODIFIABLES
+
+
+class Commentaire(models.Model):
+    """Un message du fil de relecture d'une lettre (RUPN ou direction)."""
+
+    lettre = models.ForeignKey(LettreMission, on_delete=models.CASCADE, related_name="commentaires")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField("commentaire")
+    revision = models.PositiveIntegerField("révision commentée")
+    cree_le = models.DateTimeField("écrit le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commentaire de relecture"
+        verbose_name_plural = "commentaires de relecture"
+        ordering = ["cree_le", "pk"]
+
+    def __str__(self):
+        return f"{self.auteur} — {self.cree_le:%d/%m/%Y %H:%M}"
+
+
+class Signature(models.Model):
+    """Une signature électronique simple d'une lettre : qui, en quelle qualité, quand, comment, sur quoi.
+
+    `empreinte_contenu` est le SHA-256 du contenu exact signé : une modification ultérieure de la lettre
+    annule la signature (`annulee_le`), la personne en est avertie et doit signer de nouveau.
+    """
+
+    class Qualite(models.TextChoices):
+        RUPN = "rupn", "RUPN, pour accord"
+        CHEF = "chef", "Chef d'établissement"
+        ADJOINT = "adjoint", "Adjoint, par délégation du chef d'établissement"
+
+    class Methode(models.TextChoices):
+        MOT_DE_PASSE = "mot_de_passe", "Mot de passe"
+        DOUBLE_AUTHENTIFICATION = "double", "Mot de passe et double authentification"
+        PROCONNECT = "proconnect", "ProConnect"
+
+    lettre = models.ForeignKey(LettreMission, on_delete=models.PROTECT, related_name="signatures")
+    signataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    qualite = models.CharField("qualité", max_length=10, choices=Qualite.choices)
+    horodatage = models.DateTimeField("signée le (UTC)")
+    methode_authentification = models.CharField("authentification", max_length=15, choices=Methode.choices)
+    adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    agent_utilisateur = models.CharField("navigateur", max_length=500, blank=True)
+    empreinte_contenu = models.CharField("empreinte SHA-256 du contenu signé", max_length=64)
+    texte_consentement = models.TextField("texte du consentement")
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "signature"
+        ordering = ["horodatage", "pk"]
+
+    def __str__(self):
+        return f"{self.signataire} ({self.get_qualite_display()}) — {self.horodatage:%d/%m/%Y %H:%M}"
