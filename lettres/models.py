@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
-from lettres.modele_par_defaut import contenu_par_defaut
+from lettres.modele_par_defaut import BLOCS, contenu_par_defaut
 from rupn.comptes.models import Role
 from rupn.territoires.models import Academie, AnneeScolaire, Etablissement
 
@@ -179,9 +179,91 @@ class LettreMission(models.Model):
     def __str__(self):
         return f"Lettre de mission — {self.etablissement.nom} ({self.annee})"
 
+    def get_absolute_url(self):
+        return reverse("lettres:lettre_detail", args=[self.uuid])
+
     @property
     def modifiable(self):
         return self.statut in self.STATUTS_MODIFIABLES
+
+    # Les participants. Les vues chargent les désignations (avec leur personne) et les approbations par
+    # `prefetch_related` : ces méthodes, appelées pour chaque bouton, ne font alors aucune requête.
+
+    def rupn(self):
+        """Les personnes désignées que la lettre concerne (ses RUPN), sans doublon, dans l'ordre des désignations."""
+        return list({designation.agent_id: designation.agent for designation in self.designations.all()}.values())
+
+    def dirigee_par(self, user):
+        """La direction de l'établissement (chef, ou adjoint par délégation) dans son rôle actif."""
+        role = getattr(user, "role_actif", None)
+        return role is not None and role.est_direction and role.etablissement_id == self.etablissement_id
+
+    def a_pour_rupn(self, user):
+        """La personne, dans son rôle actif de RUPN, est désignée par cette lettre."""
+        role = getattr(user, "role_actif", None)
+        return (
+            role is not None
+            and role.type == Role.Type.RUPN
+            and any(designation.agent_id == user.pk for designation in self.designations.all())
+        )
+
+    def approbations_courantes(self):
+        """Les approbations de la révision courante (une approbation ne vaut que pour la révision lue)."""
+        return [approbation for approbation in self.approbations.all() if approbation.revision == self.revision]
+
+    def a_approuve(self, user):
+        return any(approbation.rupn_id == user.pk for approbation in self.approbations_courantes())
+
+    # Actions permises : qui peut faire quoi maintenant (les gabarits s'en servent pour les boutons).
+
+    def peut_modifier(self, user):
+        return self.modifiable and self.dirigee_par(user)
+
+    def peut_envoyer(self, user):
+        return self.statut == self.Statut.BROUILLON and self.dirigee_par(user)
+
+    def participe(self, user):
+        """La direction et les RUPN de la lettre participent à sa relecture."""
+        return self.dirigee_par(user) or self.a_pour_rupn(user)
+
+    def peut_commenter(self, user):
+        return self.modifiable and self.participe(user)
+
+    def peut_approuver(self, user):
+        return self.statut == self.Statut.RELECTURE and self.a_pour_rupn(user) and not self.a_approuve(user)
+
+    def corps(self):
+        """Le texte de la lettre tel que l'aperçu et le PDF le présentent : préambule en paragraphes, pour
+        chaque axe ses missions principales et secondaires (suggérées retenues, puis propres) et ses
+        indicateurs (un axe sans mission ni indicateur est omis), enfin les blocs titrés non vides."""
+        axes = []
+        for axe in self.contenu["axes"]:
+            missions = [m for m in axe["missions"] if m["retenue"]] + axe["missions_propres"]
+            principales = [m["texte"] for m in missions if m["principale"]]
+            secondaires = [m["texte"] for m in missions if not m["principale"]]
+            if missions or axe["indicateurs"]:
+                axes.append(
+                    {
+                        "code": axe["code"],
+                        "titre": axe["titre"],
+                        "principales": principales,
+                        "secondaires": secondaires,
+                        "indicateurs": axe["indicateurs"],
+                    }
+                )
+        blocs = [(titre, _paragraphes(self.contenu[cle])) for cle, titre in BLOCS.items() if cle != "preambule"]
+        return {
+            "preambule": _paragraphes(self.contenu["preambule"]),
+            "axes": axes,
+            "blocs": [(titre, paragraphes) for titre, paragraphes in blocs if paragraphes],
+        }
+
+    def nombre_de_missions(self):
+        return sum(len(axe["principales"]) + len(axe["secondaires"]) for axe in self.corps()["axes"])
+
+
+def _paragraphes(texte):
+    return [ligne for ligne in texte.splitlines() if ligne.strip()]
 
 
 class Commentaire(models.Model):
@@ -200,6 +282,27 @@ class Commentaire(models.Model):
 
     def __str__(self):
         return f"{self.auteur} — {self.cree_le:%d/%m/%Y %H:%M}"
+
+
+class Approbation(models.Model):
+    """L'accord d'un RUPN sur une révision de la lettre en relecture. Une approbation ne vaut que pour
+    la révision lue : la lettre modifiée ensuite doit être approuvée de nouveau."""
+
+    lettre = models.ForeignKey(LettreMission, on_delete=models.CASCADE, related_name="approbations")
+    rupn = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="RUPN")
+    revision = models.PositiveIntegerField("révision approuvée")
+    cree_le = models.DateTimeField("approuvée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "approbation"
+        ordering = ["cree_le", "pk"]
+        constraints = [
+            # Un double clic n'approuve qu'une fois.
+            models.UniqueConstraint(fields=["lettre", "rupn", "revision"], name="approbation_unique_par_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.rupn} — révision {self.revision}"
 
 
 class Signature(models.Model):

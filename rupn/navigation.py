@@ -17,6 +17,7 @@ _MENUS = {
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
         ("Enveloppes d'IMP", "missions:enveloppe_liste"),
+        ("Lettres de mission", "lettres:academie_lettres"),
         ("Modèle de lettre de mission", "lettres:modele"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
@@ -27,18 +28,25 @@ _MENUS = {
         ("Établissements", "territoires:etablissement_liste"),
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
+        ("Lettres de mission", "lettres:academie_lettres"),
     ],
     Role.Type.CHEF: [
         ("Accueil", "accueil"),
         ("Désignations des RUPN", "missions:designation_liste"),
+        ("Lettres de mission", "lettres:lettre_liste"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.ADJOINT: [
         ("Accueil", "accueil"),
         ("Désignations des RUPN", "missions:designation_liste"),
+        ("Lettres de mission", "lettres:lettre_liste"),
         ("Invitations", "comptes:invitation_liste"),
     ],
-    Role.Type.RUPN: [("Accueil", "accueil"), ("Mes désignations", "missions:mes_designations")],
+    Role.Type.RUPN: [
+        ("Accueil", "accueil"),
+        ("Mes désignations", "missions:mes_designations"),
+        ("Mes lettres de mission", "lettres:mes_lettres"),
+    ],
 }
 
 

@@ -3,6 +3,8 @@
 import factory
 from allauth.account.models import EmailAddress
 
+from lettres.models import ModeleLettre
+from lettres.services import contenu_depuis_modele
 from missions.echeancier import mois_de_mission, montant_du
 from rupn.comptes.models import Role, Utilisateur
 from rupn.territoires.models import Academie, Departement, Etablissement
@@ -111,3 +113,35 @@ class DesignationFactory(factory.django.DjangoModelFactory):
         acceptee = factory.Trait(statut="acceptee")
         validee = factory.Trait(statut="validee")
         refusee = factory.Trait(statut="refusee", motif_refus="Pas disponible cette année.")
+
+
+class LettreMissionFactory(factory.django.DjangoModelFactory):
+    """Le brouillon de la lettre de mission d'une désignation acceptée, parti du modèle courant de l'académie
+    (aucune mission encore retenue).
+
+    `designations=[…]` : celles que la lettre couvre ; sans elles, une désignation acceptée de l'établissement
+    et de l'année est créée (`designations__agent=…` pour choisir la personne)."""
+
+    class Meta:
+        model = "lettres.LettreMission"
+        skip_postgeneration_save = True
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    annee = factory.LazyFunction(annee)
+    modele = factory.LazyAttribute(lambda lettre: ModeleLettre.objects.courant(lettre.etablissement.academie))
+    contenu = factory.LazyAttribute(lambda lettre: contenu_depuis_modele(lettre.modele.contenu))
+    cree_par = factory.SubFactory(UtilisateurFactory)
+
+    class Params:
+        relecture = factory.Trait(statut="relecture")
+        a_signer = factory.Trait(statut="signature")
+
+    @factory.post_generation
+    def designations(lettre, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [
+                DesignationFactory(etablissement=lettre.etablissement, annee=lettre.annee, acceptee=True, **kwargs)
+            ]
+        lettre.designations.set(extracted)

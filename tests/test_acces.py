@@ -60,6 +60,7 @@ PERSONNELLES = {
     "socialaccount_login_error",
     "comptes:role_choisir",
     "missions:mes_designations",
+    "lettres:mes_lettres",
 }
 
 PERSONAS = [
@@ -224,6 +225,26 @@ CAS = [
         {**DANE_SEULEMENT, "dane_montpellier": 404, "national": 200},
         objet="modele_toulouse",
     ),
+    # Une lettre (brouillon) du collège A dont rupn_a est le RUPN ; les actions sont postées sans données.
+    Cas("lettres:lettre_liste", DIRECTION_SEULEMENT),
+    Cas("lettres:lettre_creer", DIRECTION_SEULEMENT),
+    Cas("lettres:lettre_detail", {**DESIGNATION_A, "rupn_a": 200}, objet="lettre_a"),
+    Cas("lettres:lettre_modifier", {**GESTION_DESIGNATION_A, "chef_a": 200, "adjoint_a": 200}, objet="lettre_a"),
+    Cas("lettres:lettre_envoyer", GESTION_DESIGNATION_A, objet="lettre_a", methode="post"),
+    Cas(
+        "lettres:lettre_commenter",
+        {**GESTION_DESIGNATION_A, "rupn_a": 302, "dane_montpellier": 404},
+        objet="lettre_a",
+        methode="post",
+    ),
+    Cas(
+        "lettres:lettre_approuver",
+        {**{persona: 403 for persona in PERSONAS if persona != "anonyme"}, "rupn_a": 302},
+        objet="lettre_a",
+        methode="post",
+    ),
+    Cas("lettres:academie_lettres", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("lettres:lettre_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
     Cas("comptes:invitation_liste", INVITANTS),
     Cas("comptes:invitation_creer", INVITANTS),
     Cas(
@@ -257,6 +278,14 @@ def depot_toulouse(dane_toulouse, tmp_path):
     depot.fichier.save("annuaire.csv", ContentFile(b"identifiant_de_l_etablissement\n"), save=False)
     depot.save()
     return depot
+
+
+@pytest.fixture
+def lettre_a(college_a, rupn_a):
+    from tests.factories import DesignationFactory, LettreMissionFactory
+
+    designation = DesignationFactory(etablissement=college_a, agent=rupn_a, annee=annee_courante(), acceptee=True)
+    return LettreMissionFactory(etablissement=college_a, annee=designation.annee, designations=[designation])
 
 
 @pytest.fixture
