@@ -196,7 +196,7 @@ class LettreMission(models.Model):
     def dirigee_par(self, user):
         """La direction de l'établissement (chef, ou adjoint par délégation) dans son rôle actif."""
         role = getattr(user, "role_actif", None)
-        return role is not None and role.est_direction and role.etablissement_id == self.etablissement_id
+        return role is not None and role.dirige(self.etablissement_id)
 
     def a_pour_rupn(self, user):
         """La personne, dans son rôle actif de RUPN, est désignée par cette lettre."""

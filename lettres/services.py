@@ -10,7 +10,7 @@ from django.utils import timezone
 from lettres.modele_par_defaut import BLOCS, LONGUEUR_LIGNE, LONGUEUR_TEXTE, NOMBRE_MAX, valider_contenu
 from lettres.models import Approbation, Commentaire, LettreMission, ModeleLettre, Signature
 from missions.models import Designation
-from missions.services import _direction
+from rupn.comptes.models import Role
 from rupn.courriels import envoyer_apres_validation
 from rupn.territoires.models import Academie
 
@@ -328,7 +328,9 @@ def lettre_commenter(*, lettre, texte, par, url_absolue):
         gabarit="lettres/email/commentaire.txt",
         contexte={"lettre": lettre, "commentaire": commentaire, "lien": url_absolue(lettre.get_absolute_url())},
         destinataires=[
-            adresse for adresse in [*_direction(lettre.etablissement), *_adresses_rupn(lettre)] if adresse != par.email
+            adresse
+            for adresse in [*Role.objects.adresses_de_la_direction(lettre.etablissement), *_adresses_rupn(lettre)]
+            if adresse != par.email
         ],
     )
     return commentaire
@@ -364,6 +366,6 @@ def lettre_approuver(*, lettre, revision, par, url_absolue):
             sujet=f"Lettre de mission prête à signer — {lettre.etablissement.nom}",
             gabarit="lettres/email/a_signer.txt",
             contexte={"lettre": lettre, "lien": url_absolue(lettre.get_absolute_url())},
-            destinataires=_direction(lettre.etablissement),
+            destinataires=Role.objects.adresses_de_la_direction(lettre.etablissement),
         )
     return lettre, True

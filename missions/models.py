@@ -310,7 +310,7 @@ class Designation(models.Model):
     def geree_par(self, user):
         """La direction de l'établissement (chef ou adjoint par délégation) gère ses désignations."""
         role = user.role_actif
-        return role is not None and role.est_direction and role.etablissement_id == self.etablissement_id
+        return role is not None and role.dirige(self.etablissement_id)
 
     def peut_annuler(self, user):
         return self.statut in (self.Statut.PROPOSEE, self.Statut.ACCEPTEE) and self.geree_par(user)

@@ -45,15 +45,6 @@ def _verrouiller(designation, *statuts_permis, action):
     return designation
 
 
-def _direction(etablissement):
-    """Adresses du chef d'établissement et de ses adjoints en fonction."""
-    return list(
-        Role.objects.valides()
-        .filter(etablissement=etablissement, type__in=Role.TYPES_DIRECTION)
-        .values_list("utilisateur__email", flat=True)
-    )
-
-
 def _inviter(designation, url_absolue):
     envoyer_apres_validation(
         sujet=f"Vous êtes proposé(e) comme RUPN — {designation.etablissement.nom}",
@@ -143,7 +134,7 @@ def _repondre_a_la_direction(designation, url_absolue):
         sujet=f"{designation.agent} a {designation.get_statut_display().lower()} sa désignation",
         gabarit="missions/email/reponse.txt",
         contexte={"designation": designation, "lien": url_absolue(designation.get_absolute_url())},
-        destinataires=[*_direction(designation.etablissement), designation.cree_par.email],
+        destinataires=[*Role.objects.adresses_de_la_direction(designation.etablissement), designation.cree_par.email],
     )
 
 
@@ -177,7 +168,7 @@ def designations_valider(*, designations, par, url_absolue):
             sujet=f"Désignation validée — {designation.etablissement.nom}",
             gabarit="missions/email/validation.txt",
             contexte={"designation": designation, "lien": url_absolue(designation.get_absolute_url())},
-            destinataires=[designation.agent.email, *_direction(designation.etablissement)],
+            destinataires=[designation.agent.email, *Role.objects.adresses_de_la_direction(designation.etablissement)],
         )
         validees += 1
     return validees

@@ -1,11 +1,13 @@
 """Ce que partagent les vues des désignations : l'année scolaire demandée, l'accès à une désignation,
 les identifiants cochés, les paramètres des liens de pagination, l'accord des messages."""
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from missions.models import Designation
 from rupn.territoires.models import AnneeScolaire
@@ -23,6 +25,12 @@ def annee_demandee(request):
     if annee is None:
         raise Http404("Aucune année scolaire n'est en cours : la DANE doit la créer.")
     return annee
+
+
+def url_avec(nom, **parametres):
+    """L'adresse de la page `nom` suivie des paramètres non vides (?annee=…&departement=…)."""
+    parametres = {cle: valeur for cle, valeur in parametres.items() if valeur}
+    return reverse(nom) + (f"?{urlencode(parametres)}" if parametres else "")
 
 
 def annees_proposees():

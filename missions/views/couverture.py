@@ -2,7 +2,6 @@
 enveloppes d'IMP, taux d'IMP autorisés."""
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
@@ -40,7 +38,7 @@ from missions.forms_couverture import (
 )
 from missions.models import Designation, Enveloppe, RelanceCouverture, TauxIMP
 from missions.resources_enveloppes import ImportEnveloppesInvalide, importer_enveloppes
-from missions.views.communs import annee_demandee, annees_proposees, en_nombre, parametres_sans_page, uuids
+from missions.views.communs import annee_demandee, annees_proposees, en_nombre, parametres_sans_page, url_avec, uuids
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
 from rupn.formats import euros
@@ -49,11 +47,6 @@ from rupn.territoires.models import Etablissement
 FILTRES_COUVERTURE = ("departement", "bassin", "type", "secteur")
 EUROS = DecimalField(max_digits=12, decimal_places=2)
 PAR_PAGE = 50
-
-
-def _url(nom, **parametres):
-    parametres = {cle: valeur for cle, valeur in parametres.items() if valeur}
-    return reverse(nom) + (f"?{urlencode(parametres)}" if parametres else "")
 
 
 # Couverture
@@ -122,7 +115,7 @@ def couverture(request):
 @role_requis(Role.Type.DANE)
 def couverture_relancer(request):
     annee = annee_demandee(request)
-    retour = _url(
+    retour = url_avec(
         "missions:couverture",
         annee=annee.code,
         **{cle: request.POST.get(cle) for cle in (*FILTRES_COUVERTURE, "page")},
@@ -217,7 +210,7 @@ def enveloppe_liste(request):
                 detail.append(en_nombre(bilan.inchangees, "inchangée", "inchangées"))
             enregistrees = en_nombre(bilan.total, "enveloppe enregistrée", "enveloppes enregistrées")
             messages.success(request, f"{enregistrees} pour {annee} ({', '.join(detail)}).")
-            return redirect(_url("missions:enveloppe_liste", annee=annee.code))
+            return redirect(url_avec("missions:enveloppe_liste", annee=annee.code))
     ouverts = visibles.ouverts()
     formulaire = EnveloppeFiltreForm(request.GET or None, etablissements=ouverts)
     etablissements = formulaire.filtrer(_avec_enveloppes(ouverts, annee))
@@ -265,7 +258,7 @@ def enveloppe_modifier(request, uuid):
             formulaire.add_error(None, erreur)
         else:
             messages.success(request, f"Enveloppe de {etablissement.nom} pour {annee} : {euros(montant)}.")
-            return redirect(_url("missions:enveloppe_liste", annee=annee.code))
+            return redirect(url_avec("missions:enveloppe_liste", annee=annee.code))
     engage = (
         Designation.objects.filter(etablissement=etablissement, annee=annee)
         .engagees()

@@ -7,14 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from missions import services
 from missions.echeancier import lignes_de_paiement
 from missions.forms import AccordForm, DesignationForm, RefusForm, TerminerForm
 from missions.models import Designation, Enveloppe
-from missions.views.communs import annee_demandee, annees_proposees, get_designation_for_user
+from missions.views.communs import annee_demandee, annees_proposees, get_designation_for_user, url_avec
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
 from rupn.formats import euros
@@ -46,10 +45,6 @@ def _etat_enveloppe(etablissement, annee):
 
 def _annee_precedente(annee):
     return AnneeScolaire.objects.filter(debut__lt=annee.debut).order_by("-debut").first()
-
-
-def _url_avec_annee(nom, annee, **kwargs):
-    return f"{reverse(nom, kwargs=kwargs or None)}?annee={annee.code}"
 
 
 @direction_requise
@@ -166,7 +161,7 @@ def designation_renouveler(request):
                     f"{'s' if len(nouvelles) > 1 else ''} pour {annee}. Chaque personne a reçu un courriel "
                     "pour donner à nouveau son accord.",
                 )
-                return redirect(_url_avec_annee("missions:designation_liste", annee))
+                return redirect(url_avec("missions:designation_liste", annee=annee.code))
     return render(
         request,
         "missions/designation_renouveler.html",
@@ -265,7 +260,7 @@ def designation_terminer(request, uuid):
             )
             if formulaire.cleaned_data["remplacer"]:
                 return redirect(
-                    _url_avec_annee("missions:designation_creer", designation.annee) + f"&remplace={designation.uuid}"
+                    url_avec("missions:designation_creer", annee=designation.annee.code, remplace=designation.uuid)
                 )
             return redirect(designation)
     return render(request, "missions/designation_terminer.html", {"designation": designation, "form": formulaire})

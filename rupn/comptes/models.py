@@ -69,6 +69,14 @@ class RoleQuerySet(models.QuerySet):
         jour = jour or timezone.localdate()
         return self.filter(Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour)
 
+    def adresses_de_la_direction(self, etablissement):
+        """Adresses du chef d'établissement et de ses adjoints en fonction."""
+        return list(
+            self.valides()
+            .filter(etablissement=etablissement, type__in=Role.TYPES_DIRECTION)
+            .values_list("utilisateur__email", flat=True)
+        )
+
 
 class Role(models.Model):
     """Ce qu'une personne fait, où, et pendant quelle période."""
@@ -129,6 +137,10 @@ class Role(models.Model):
     @property
     def est_direction(self):
         return self.type in self.TYPES_DIRECTION
+
+    def dirige(self, etablissement_id):
+        """Chef de cet établissement, ou adjoint par délégation."""
+        return self.est_direction and self.etablissement_id == etablissement_id
 
     @property
     def est_academique(self):
