@@ -162,6 +162,18 @@ class LettreMission(models.Model):
     empreinte_pdf = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     scellee_le = models.DateTimeField("scellée le", null=True, blank=True)
     motif_annulation = models.TextField("motif de l'annulation", blank=True)
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+    annulee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="annulée par",
+    )
+    relancee_le = models.DateTimeField(
+        "dernière relance", null=True, blank=True, help_text="Dernier rappel envoyé par `relancer_lettres`."
+    )
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="rédigée par"
     )
@@ -231,6 +243,33 @@ class LettreMission(models.Model):
 
     def peut_approuver(self, user):
         return self.statut == self.Statut.RELECTURE and self.a_pour_rupn(user) and not self.a_approuve(user)
+
+    # Signatures : chaque RUPN pour accord, puis la direction (chef, ou adjoint par délégation).
+    # Les vues chargent `signatures` (non annulées, avec leur signataire) par `prefetch_related`.
+
+    def signatures_valides(self):
+        return [signature for signature in self.signatures.all() if signature.annulee_le is None]
+
+    def a_signe(self, user):
+        return any(signature.signataire_id == user.pk for signature in self.signatures_valides())
+
+    def rupn_sans_signature(self):
+        signataires = {signature.signataire_id for signature in self.signatures_valides()}
+        return [personne for personne in self.rupn() if personne.pk not in signataires]
+
+    def peut_signer(self, user):
+        """À son tour : un RUPN de la lettre qui n'a pas signé ; la direction quand tous les RUPN ont signé."""
+        if self.statut != self.Statut.SIGNATURE or self.a_signe(user):
+            return False
+        if self.a_pour_rupn(user):
+            return True
+        return self.dirigee_par(user) and not self.rupn_sans_signature()
+
+    def peut_annuler(self, user):
+        return self.statut == self.Statut.SCELLEE and self.dirigee_par(user)
+
+    def peut_faire_un_avenant(self, user):
+        return self.statut == self.Statut.SCELLEE and self.dirigee_par(user) and not hasattr(self, "avenant")
 
     def corps(self):
         """Le texte de la lettre tel que l'aperçu et le PDF le présentent : préambule en paragraphes, pour

@@ -366,6 +366,6 @@ def lettre_approuver(*, lettre, revision, par, url_absolue):
             sujet=f"Lettre de mission prête à signer — {lettre.etablissement.nom}",
             gabarit="lettres/email/a_signer.txt",
             contexte={"lettre": lettre, "lien": url_absolue(lettre.get_absolute_url())},
-            destinataires=Role.objects.adresses_de_la_direction(lettre.etablissement),
+            destinataires=[*Role.objects.adresses_de_la_direction(lettre.etablissement), *_adresses_rupn(lettre)],
         )
     return lettre, True

@@ -121,6 +121,18 @@ def national(db):
     return _personne("national@rupn.example", type=Role.Type.NATIONAL, etablissement=None, academie=None)
 
 
+@pytest.fixture(scope="session")
+def dossier_sceau_demo(tmp_path_factory):
+    return tmp_path_factory.mktemp("sceau-demo")
+
+
+@pytest.fixture
+def sceau_de_demonstration(settings, dossier_sceau_demo):
+    """Comme en développement : charger_demo crée son certificat de sceau (une fois par session) où on le lui dit."""
+    settings.RUPN_SCEAU_PKCS12 = str(dossier_sceau_demo / "demonstration.p12")
+    settings.RUPN_SCEAU_MOT_DE_PASSE = "demonstration"
+
+
 def client_de(utilisateur):
     client = Client()
     client.force_login(utilisateur)

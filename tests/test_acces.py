@@ -24,6 +24,8 @@ PUBLIQUES = {
     "plan_du_site",
     "comptes:invitation_accepter",
     "missions:designation_repondre",
+    "lettres:verification",
+    "lettres:verification_code",
     "account_login",
     "account_logout",
     "account_signup",
@@ -243,8 +245,27 @@ CAS = [
         objet="lettre_a",
         methode="post",
     ),
+    Cas(
+        "lettres:lettre_signer",
+        {
+            **DESIGNATION_A,
+            "chef_a": 302,
+            "adjoint_a": 302,
+            "rupn_a": 302,
+            "dane_toulouse": 403,
+            "correspondant_31": 403,
+            "national": 403,
+        },
+        objet="lettre_a",
+    ),
+    # Une lettre scellée du collège A (son PDF est un fichier factice : le sceau n'est pas en cause ici).
+    Cas("lettres:lettre_pdf", {**DESIGNATION_A, "rupn_a": 200}, objet="lettre_scellee_a"),
+    Cas("lettres:lettre_annuler", {**GESTION_DESIGNATION_A, "chef_a": 200, "adjoint_a": 200}, objet="lettre_scellee_a"),
+    Cas("lettres:lettre_avenant", GESTION_DESIGNATION_A, objet="lettre_scellee_a", methode="post"),
     Cas("lettres:academie_lettres", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
     Cas("lettres:lettre_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    # Sans lettre scellée dans le périmètre, l'archive renvoie à la liste ; son contenu : tests/lettres/test_zip.py.
+    Cas("lettres:lettre_zip", {**ETABLISSEMENT_REFUSE, **dict.fromkeys(ACADEMIQUES_OK, 302)}),
     Cas("comptes:invitation_liste", INVITANTS),
     Cas("comptes:invitation_creer", INVITANTS),
     Cas(
@@ -286,6 +307,16 @@ def lettre_a(college_a, rupn_a):
 
     designation = DesignationFactory(etablissement=college_a, agent=rupn_a, annee=annee_courante(), acceptee=True)
     return LettreMissionFactory(etablissement=college_a, annee=designation.annee, designations=[designation])
+
+
+@pytest.fixture
+def lettre_scellee_a(lettre_a):
+    from django.core.files.base import ContentFile
+
+    lettre_a.pdf.save("factice.pdf", ContentFile(b"%PDF-1.7 factice"), save=False)
+    lettre_a.statut = "scellee"
+    lettre_a.save()
+    return lettre_a
 
 
 @pytest.fixture
@@ -349,6 +380,7 @@ def test_matrice_d_acces(cas, persona, request):
     url = _url(cas, request)
     client = request.getfixturevalue("anonyme") if persona == "anonyme" else client_de(utilisateurs[persona])
     reponse = getattr(client, cas.methode)(url)
+    reponse.close()  # une réponse fichier (PDF) referme son fichier
     if persona == "anonyme":
         assert reponse.status_code == 302
         assert reponse["Location"].startswith(reverse("account_login"))

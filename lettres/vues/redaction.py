@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from lettres import services
 from lettres.forms_redaction import LettreCreerForm, LettreForm
-from lettres.models import Approbation, LettreMission
+from lettres.models import Approbation, LettreMission, Signature
 from missions.models import Designation
 from missions.views.communs import annee_demandee, annees_proposees
 from rupn.comptes.acces import role_requis
@@ -22,7 +22,7 @@ def get_lettre_for_user(request, uuid):
     """La lettre si le rôle actif la laisse voir (sinon 404), avec ce que l'aperçu et les boutons lisent."""
     return get_object_or_404(
         LettreMission.objects.visible_to(request.user)
-        .select_related("etablissement__academie", "annee", "modele")
+        .select_related("etablissement__academie", "annee", "modele", "remplace", "avenant")
         .prefetch_related(
             Prefetch(
                 "designations",
@@ -31,12 +31,13 @@ def get_lettre_for_user(request, uuid):
                 ),
             ),
             Prefetch("approbations", queryset=Approbation.objects.select_related("rupn")),
+            Prefetch("signatures", queryset=Signature.objects.select_related("signataire")),
         ),
         uuid=uuid,
     )
 
 
-def _revision(request):
+def revision_lue(request):
     """La révision de la lettre que la personne avait sous les yeux (champ caché)."""
     try:
         return int(request.POST.get("revision", ""))
@@ -125,6 +126,12 @@ def lettre_detail(request, uuid):
             "peut_envoyer": lettre.peut_envoyer(user),
             "peut_commenter": lettre.peut_commenter(user),
             "peut_approuver": lettre.peut_approuver(user),
+            "peut_signer": lettre.peut_signer(user),
+            "peut_annuler": lettre.peut_annuler(user),
+            "peut_faire_un_avenant": lettre.peut_faire_un_avenant(user),
+            "signatures": lettre.signatures.all(),
+            "rupn_sans_signature": lettre.rupn_sans_signature(),
+            "avenant": getattr(lettre, "avenant", None),
             "url_liste": url_liste,
             "libelle_liste": libelle_liste,
             "longueur_commentaire": services.LONGUEUR_COMMENTAIRE,
@@ -205,7 +212,7 @@ def lettre_envoyer(request, uuid):
     lettre = get_lettre_for_user(request, uuid)
     try:
         lettre, envoyee = services.lettre_envoyer(
-            lettre=lettre, revision=_revision(request), par=request.user, url_absolue=request.build_absolute_uri
+            lettre=lettre, revision=revision_lue(request), par=request.user, url_absolue=request.build_absolute_uri
         )
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
@@ -247,7 +254,7 @@ def lettre_approuver(request, uuid):
     lettre = get_lettre_for_user(request, uuid)
     try:
         lettre, nouvelle = services.lettre_approuver(
-            lettre=lettre, revision=_revision(request), par=request.user, url_absolue=request.build_absolute_uri
+            lettre=lettre, revision=revision_lue(request), par=request.user, url_absolue=request.build_absolute_uri
         )
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))

@@ -9,10 +9,15 @@ Toute mesure qui écrit en base se fait dans une transaction annulée à la fin
 """
 
 import functools
+import hashlib
 import statistics
+import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import tablib
@@ -24,12 +29,20 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from lettres.document import pdf_scelle
+from lettres.management.commands.creer_certificat_sceau import pkcs12_auto_signe
+from lettres.models import LettreMission, Signature
+from lettres.services import lettre_creer
+from lettres.signatures import charger_lettre
+from lettres.zip import flux_zip_lettres
 from missions.models import Designation
 from rupn.comptes.models import Role, Utilisateur
 from rupn.env import env_str
+from rupn.pilotage.demo.lettres import contenu_de_demonstration
 from rupn.pilotage.generation import DOMAINE, MARQUEUR, effacer_en_masse
 from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire, trier
 from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
@@ -324,3 +337,108 @@ def mesurer_designations(mesures, parametres):
     for nom, (mediane, requetes) in resultats.items():
         mesures.figure(f"{nom}_ms", mediane * 1000, "ms")
         mesures.figure(f"{nom}_requetes", requetes, "requêtes")
+
+
+REPETITIONS_SCEAU = 7
+LETTRES_ZIP = 500
+OBJECTIF_SCEAU_SECONDES = 0.5
+
+
+@contextmanager
+def sceau_disponible(mesures):
+    """Le sceau configuré, ou, à défaut, un certificat auto-signé temporaire (la mesure n'en dépend pas)."""
+    if settings.RUPN_SCEAU_PKCS12 and Path(settings.RUPN_SCEAU_PKCS12).exists():
+        yield
+        return
+    mesures.avertir("sceau non configuré (RUPN_SCEAU_PKCS12) : certificat auto-signé temporaire")
+    with tempfile.TemporaryDirectory() as dossier:
+        chemin = Path(dossier) / "sceau.p12"
+        maintenant = timezone.now()
+        chemin.write_bytes(
+            pkcs12_auto_signe(
+                nom="Mesure",
+                mot_de_passe="mesure",
+                debut=maintenant - timedelta(minutes=5),
+                fin=maintenant + timedelta(days=1),
+            )
+        )
+        with override_settings(RUPN_SCEAU_PKCS12=str(chemin), RUPN_SCEAU_MOT_DE_PASSE="mesure"):
+            yield
+
+
+def _lettre_a_sceller():
+    """Une lettre de mission créée (dans la transaction annulée de la mesure) pour une désignation acceptée
+    sans lettre, missions retenues comme dans la démonstration, et les signatures qu'elle recevrait."""
+    designation = (
+        Designation.objects.filter(statut__in=[Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE])
+        .exclude(lettres_mission__isnull=False)
+        .select_related("etablissement", "annee", "agent")
+        .first()
+    )
+    if designation is None:
+        raise MesureImpossible(f"Scénario « lettres » : aucune désignation acceptée sans lettre ; {SANS_DONNEES}")
+    chef = Utilisateur.objects.exclude(pk=designation.agent_id).first()
+    lettre = lettre_creer(
+        etablissement=designation.etablissement, annee=designation.annee, designations=[designation], par=chef
+    )
+    lettre.contenu = contenu_de_demonstration(lettre)
+    lettre.save(update_fields=["contenu"])
+    lettre = charger_lettre(lettre)
+    maintenant = timezone.now()
+    signatures = [
+        Signature(lettre=lettre, signataire=designation.agent, qualite=Signature.Qualite.RUPN, horodatage=maintenant),
+        Signature(lettre=lettre, signataire=chef, qualite=Signature.Qualite.CHEF, horodatage=maintenant),
+    ]
+    return lettre, signatures
+
+
+def _mesurer_sceau_et_zip(mesures):
+    lettre, signatures = _lettre_a_sceller()
+    pdf_scelle(lettre, signatures)  # à chaud : polices, certificat et gabarits chargés
+    durees = []
+    for _ in range(REPETITIONS_SCEAU):
+        debut = time.perf_counter()
+        octets = pdf_scelle(lettre, signatures)
+        durees.append(time.perf_counter() - debut)
+    mesures.figure("rendu_et_sceau_median_s", statistics.median(durees), "s")
+    mesures.info("rendu_et_sceau_objectif", f"{OBJECTIF_SCEAU_SECONDES} s à chaud")
+    mesures.figure("pdf_ko", len(octets) / 1024, "Ko")
+
+    with tempfile.TemporaryDirectory() as dossier, override_settings(MEDIA_ROOT=dossier):
+        lettres = []
+        for rang in range(LETTRES_ZIP):
+            copie = LettreMission(
+                etablissement=lettre.etablissement,
+                annee=lettre.annee,
+                modele=lettre.modele,
+                contenu=lettre.contenu,
+                statut=LettreMission.Statut.SCELLEE,
+                cree_par=lettre.cree_par,
+                empreinte_pdf=hashlib.sha256(octets).hexdigest(),
+                scellee_le=timezone.now(),
+                pdf=f"lettres/mesure/{rang}.pdf",
+            )
+            (Path(dossier) / copie.pdf.name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(dossier) / copie.pdf.name).write_bytes(octets)
+            lettres.append(copie)
+        LettreMission.objects.bulk_create(lettres)
+        copies = LettreMission.objects.filter(pdf__startswith="lettres/mesure/")
+        tracemalloc.start()
+        debut = time.perf_counter()
+        taille = sum(len(morceau) for morceau in flux_zip_lettres(copies))
+        duree = time.perf_counter() - debut
+        _, pic = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    mesures.figure("zip_lettres", LETTRES_ZIP, "lettres")
+    mesures.figure("zip_s", duree, "s")
+    mesures.figure("zip_mo", taille / 2**20, "Mo")
+    mesures.figure("zip_pic_memoire_mo", pic / 2**20, "Mo")
+
+
+@scenario("lettres")
+def mesurer_lettres(mesures, parametres):
+    """Rendu et sceau d'une lettre (médiane à chaud), puis export ZIP en flux de 500 lettres scellées
+    (durée, taille, pic de mémoire Python mesuré par tracemalloc)."""
+    verifier_base(mesures)
+    with sceau_disponible(mesures):
+        mesure_annulee(lambda: _mesurer_sceau_et_zip(mesures))

@@ -40,6 +40,11 @@ RUPN_RELANCE_JOURS = env_int("RUPN_RELANCE_JOURS", 7)
 # Vides, aucune lettre ne peut être scellée ni vérifiée (lettres/sceau.py le dit clairement).
 RUPN_SCEAU_PKCS12 = env_str("RUPN_SCEAU_PKCS12", "")
 RUPN_SCEAU_MOT_DE_PASSE = env_str("RUPN_SCEAU_MOT_DE_PASSE", "")
+# Certificats (PEM ou DER) des sceaux précédents : les lettres scellées avant un renouvellement restent valides.
+RUPN_SCEAU_CERTIFICATS_PRECEDENTS = env_list("RUPN_SCEAU_CERTIFICATS_PRECEDENTS", "")
+# Mandataires inverses (adresses ou réseaux) dont on croit l'en-tête X-Forwarded-For : l'adresse IP
+# enregistrée avec une signature en dépend (rupn/reseau.py). Vide : l'adresse de la connexion.
+RUPN_PROXYS_DE_CONFIANCE = env_list("RUPN_PROXYS_DE_CONFIANCE", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-seulement-pas-secret-" + "x" * 40)
 
-from rupn.env import env_bool  # noqa: E402
+from rupn.env import env_bool, env_str  # noqa: E402
 from rupn.settings.base import *  # noqa: E402,F403
 
 DEBUG = True
@@ -20,3 +20,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # RUPN_MFA_OBLIGATOIRE=true rétablit l'exigence de production.
 RUPN_MFA_OBLIGATOIRE = env_bool("RUPN_MFA_OBLIGATOIRE", False)
 WHITENOISE_AUTOREFRESH = True
+# Sceau des lettres : certificat auto-signé de démonstration, créé par `charger_demo` s'il manque.
+RUPN_SCEAU_PKCS12 = env_str("RUPN_SCEAU_PKCS12", str(BASE_DIR / "var" / "sceau-demonstration.p12"))  # noqa: F405
+RUPN_SCEAU_MOT_DE_PASSE = env_str("RUPN_SCEAU_MOT_DE_PASSE", "demonstration-seulement")

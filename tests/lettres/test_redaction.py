@@ -19,7 +19,8 @@ from rupn.comptes.models import Role
 from rupn.navigation import menu_pour
 from rupn.territoires.models import AnneeScolaire
 from tests.conftest import client_de
-from tests.factories import DesignationFactory, LettreMissionFactory, RoleFactory, UtilisateurFactory
+from tests.factories import DesignationFactory, LettreMissionFactory, UtilisateurFactory
+from tests.lettres.conftest import un_rupn
 
 pytestmark = pytest.mark.django_db
 
@@ -33,30 +34,6 @@ def _url(nom, lettre):
 
 def _url_absolue(chemin):
     return "http://testserver" + chemin
-
-
-@pytest.fixture
-def annee_en_cours():
-    return AnneeScolaire.objects.courante()
-
-
-@pytest.fixture
-def designation_rupn_a(college_a, rupn_a, annee_en_cours):
-    return DesignationFactory(etablissement=college_a, agent=rupn_a, annee=annee_en_cours, acceptee=True)
-
-
-@pytest.fixture
-def lettre_a(college_a, designation_rupn_a):
-    """Le brouillon de la lettre du collège A, dont rupn_a est le RUPN."""
-    return LettreMissionFactory(
-        etablissement=college_a, annee=designation_rupn_a.annee, designations=[designation_rupn_a]
-    )
-
-
-def un_rupn(etablissement, annee, **champs):
-    """Une personne RUPN de l'établissement (rôle actif), avec sa désignation acceptée de l'année."""
-    personne = RoleFactory(type=Role.Type.RUPN, etablissement=etablissement, **champs).utilisateur
-    return personne, DesignationFactory(etablissement=etablissement, agent=personne, annee=annee, acceptee=True)
 
 
 def donnees(lettre, **changements):
@@ -526,7 +503,7 @@ def test_quand_chaque_rupn_a_approuve_la_lettre_est_a_signer(
         reponse = _approuver(client, lettre_a)
     lettre = recharger(lettre_a)
     assert lettre.statut == "signature"
-    assert [sorted(m.to) for m in mail.outbox] == [sorted([chef_a.email, adjoint_a.email])]
+    assert [sorted(m.to) for m in mail.outbox] == [sorted([chef_a.email, adjoint_a.email, rupn_a.email, second.email])]
     assert "prête à signer" in mail.outbox[0].subject
     assert "Chaque RUPN l'a approuvée" in messages_de(client.get(reponse["Location"]))[0]
 

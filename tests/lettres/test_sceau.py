@@ -11,6 +11,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -102,6 +103,27 @@ def test_un_sceau_d_un_autre_certificat_n_est_pas_valide(settings, tmp_path, pdf
     )
 
 
+def test_apres_un_renouvellement_les_lettres_de_l_ancien_certificat_restent_valides(
+    settings, tmp_path, pdf, sceau_configure
+):
+    ancien = creer_certificat(tmp_path, nom=NOM_ACADEMIE, mot_de_passe="ancien")
+    configurer_sceau(settings, ancien)
+    scelle_avant = sceller(pdf, motif="Lettre", lieu="Toulouse")
+    configurer_sceau(settings, sceau_configure)  # le nouveau certificat
+    assert not verifier_sceau(scelle_avant).valide
+
+    _, certificat, _ = pkcs12.load_key_and_certificates(ancien.chemin.read_bytes(), b"ancien")
+    pem = tmp_path / "ancien.pem"
+    pem.write_bytes(certificat.public_bytes(serialization.Encoding.PEM))
+    settings.RUPN_SCEAU_CERTIFICATS_PRECEDENTS = [str(pem)]
+    assert verifier_sceau(scelle_avant).valide
+    assert verifier_sceau(sceller(pdf, motif="Lettre", lieu="Toulouse")).valide
+
+    settings.RUPN_SCEAU_CERTIFICATS_PRECEDENTS = [str(tmp_path / "absent.pem")]
+    with pytest.raises(SceauIndisponible, match="RUPN_SCEAU_CERTIFICATS_PRECEDENTS"):
+        verifier_sceau(scelle_avant)
+
+
 def test_un_pdf_non_scelle_n_est_pas_valide(pdf):
     resultat = verifier_sceau(pdf)
 
@@ -154,14 +176,14 @@ def test_un_mauvais_mot_de_passe_est_signale(settings, pdf):
         sceller(pdf, motif="Lettre", lieu="Toulouse")
 
 
-def test_dans_une_boucle_asyncio_le_sceau_explique_pourquoi_il_refuse(pdf_scelle):
-    async def verifier():
-        return verifier_sceau(pdf_scelle)
+def test_dans_une_boucle_asyncio_le_sceau_passe_par_un_autre_fil(pdf, pdf_scelle):
+    """pyHanko appelle asyncio.run() : dans une boucle déjà lancée (Playwright), sceller et vérifier marchent."""
 
-    with pytest.raises(
-        RuntimeError, match=r"verifier_sceau est synchrone .* boucle asyncio déjà lancée .*sync_to_async"
-    ):
-        asyncio.run(verifier())
+    async def sceller_puis_verifier():
+        return verifier_sceau(pdf_scelle), verifier_sceau(sceller(pdf, motif="Lettre", lieu="Toulouse"))
+
+    premier, second = asyncio.run(sceller_puis_verifier())
+    assert premier.valide and second.valide
 
 
 # --- Commande creer_certificat_sceau ---

@@ -62,9 +62,9 @@ def navigateur():
 
 
 @pytest.fixture
-def demo(live_server, django_db_serialized_rollback, settings, tmp_path):
+def demo(live_server, django_db_serialized_rollback, settings, tmp_path, sceau_de_demonstration):
     """Les établissements de Toulouse et les personnes fictives, dans la base du serveur de test."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # les fichiers d'import déposés
+    settings.MEDIA_ROOT = tmp_path / "media"  # les fichiers d'import déposés, les lettres scellées
     # Limites de débit d'allauth et codes TOTP déjà utilisés : rien ne passe d'un test à l'autre.
     cache.clear()
     call_command("charger_demo", forcer=True, stdout=io.StringIO())

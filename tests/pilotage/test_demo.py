@@ -1,13 +1,16 @@
+import hashlib
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from lettres.models import LettreMission, Signature
+from lettres.sceau import verifier_sceau
 from missions.models import Designation, Enveloppe, Transition
 from rupn.comptes.models import Role, Utilisateur
 from rupn.territoires.models import Etablissement, ImportAnnuaire
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sceau_de_demonstration")]
 
 
 def test_la_demonstration_refuse_de_se_charger_hors_developpement(settings):
@@ -65,3 +68,28 @@ def test_la_demonstration_se_recharge_apres_des_essais_sur_les_roles():
     role.refresh_from_db()
     assert role.fin is None
     assert julie.roles.valides().filter(pk=role.pk).exists()
+
+
+def test_la_demonstration_contient_des_lettres_scellees_et_verifiables():
+    sortie = StringIO()
+    call_command("charger_demo", forcer=True, stdout=sortie)
+    assert "Lettres de mission : 12 créées (6 signée et scellée, 2 en relecture, 2 brouillon, 2 à signer)." in (
+        sortie.getvalue()
+    )
+    scellees = LettreMission.objects.filter(statut="scellee")
+    # Celle du lycée B cette année (Samir Haddad, Paul Chevalier) et celle du collège A l'an dernier.
+    personas = scellees.filter(designations__agent__email="rupn.deux@demo.rupn.example")
+    assert sorted(lettre.etablissement.roles.get(type="chef").utilisateur.email for lettre in personas) == [
+        "chef.lycee@demo.rupn.example",
+        "chef@demo.rupn.example",
+    ]
+    for lettre in scellees:
+        with lettre.pdf.open("rb") as fichier:
+            octets = fichier.read()
+        assert hashlib.sha256(octets).hexdigest() == lettre.empreinte_pdf
+        assert verifier_sceau(octets).valide
+    assert {s.qualite for s in Signature.objects.filter(lettre__in=scellees)} == {"rupn", "chef"}
+
+    sortie = StringIO()
+    call_command("charger_demo", forcer=True, stdout=sortie)
+    assert LettreMission.objects.count() == 12 and "Lettres de mission" not in sortie.getvalue()

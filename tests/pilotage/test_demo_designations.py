@@ -20,7 +20,7 @@ from rupn.comptes.models import Role, Utilisateur
 from rupn.pilotage.demo import etablissements_demo
 from rupn.territoires.models import AnneeScolaire, Etablissement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sceau_de_demonstration")]
 
 JULIE = "rupn@demo.rupn.example"
 SAMIR = "rupn.deux@demo.rupn.example"

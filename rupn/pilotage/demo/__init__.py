@@ -1,5 +1,6 @@
 """Données de démonstration : les vrais établissements de l'académie de Toulouse, des
-personnes fictives, une par rôle, et des désignations de RUPN (designations.py).
+personnes fictives, une par rôle, des désignations de RUPN (designations.py) et leurs lettres
+de mission (lettres.py).
 Idempotent : relancer ne crée rien de plus.
 
 Les issues suivantes ajoutent leurs étapes à ETAPES (lettres, enquêtes…).
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from rupn.comptes.models import Role, Utilisateur
-from rupn.pilotage.demo import designations
+from rupn.pilotage.demo import designations, lettres
 from rupn.territoires.annuaire import importer_annuaire
 from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
@@ -116,7 +117,17 @@ def charger_designations(sortie):
     designations.charger(sortie, academie=academie, etablissements=etablissements_demo())
 
 
-ETAPES = [charger_etablissements, charger_personnes, charger_annees, charger_designations]
+def charger_lettres(sortie):
+    academie = Academie.objects.get(code=CODE_ACADEMIE)
+    lettres.charger(
+        sortie,
+        academie=academie,
+        etablissements=etablissements_demo(),
+        directions=designations.DIRECTIONS_DES_PERSONAS,
+    )
+
+
+ETAPES = [charger_etablissements, charger_personnes, charger_annees, charger_designations, charger_lettres]
 
 
 def charger(sortie=print):

@@ -1,0 +1,90 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from lettres.document import empreinte_fichier
+from lettres.models import LettreMission
+from lettres.sceau import SceauIndisponible, verifier_sceau
+from lettres.verification import STATUTS_PUBLICS
+from rupn.territoires.models import Academie
+
+FICHIER_ABSENT = "fichier absent"
+EMPREINTE_DIFFERENTE = "empreinte différente"
+SCEAU_INVALIDE = "sceau invalide"
+
+
+def _s(nombre):
+    return "s" if nombre > 1 else ""
+
+
+class Command(BaseCommand):
+    help = (
+        "Relit chaque PDF scellé stocké (lettres scellées, annulées ou remplacées) et contrôle son empreinte "
+        "SHA-256 et son sceau PAdES. Affiche le nombre de lettres intactes et altérées, et liste les altérées. "
+        "Code de sortie 1 s'il y a au moins une lettre altérée. À lancer chaque nuit, par exemple depuis cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--academie", metavar="CODE", help="Code de l'académie (par exemple 16) : elle seule")
+
+    def handle(self, *args, academie=None, **options):
+        lettres = LettreMission.objects.filter(statut__in=STATUTS_PUBLICS).exclude(pdf="")
+        if academie:
+            if not Academie.objects.filter(code=academie).exists():
+                raise CommandError(f"Aucune académie n'a le code « {academie} ».")
+            lettres = lettres.filter(etablissement__academie__code=academie)
+        lettres = (
+            lettres.select_related("etablissement", "annee")
+            .only("pk", "pdf", "empreinte_pdf", "code_verification", "etablissement__nom", "annee__code")
+            .order_by("pk")
+        )
+        self.sceau_disponible = True
+        intactes, alterees = 0, []
+        for lettre in lettres.iterator(chunk_size=200):
+            motifs = self.controler(lettre)
+            if motifs:
+                alterees.append((lettre.etablissement.nom, lettre.annee.code, lettre.code_verification, motifs))
+            else:
+                intactes += 1
+                if options["verbosity"] >= 2:
+                    self.stdout.write(
+                        f"intacte : {lettre.etablissement.nom}, {lettre.annee.code}, {lettre.code_verification}"
+                    )
+
+        total = intactes + len(alterees)
+        self.stdout.write(
+            f"{total} lettre{_s(total)} scellée{_s(total)} contrôlée{_s(total)} : "
+            f"{intactes} intacte{_s(intactes)}, {len(alterees)} altérée{_s(len(alterees))}."
+        )
+        if not self.sceau_disponible:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Le sceau n'est pas configuré (RUPN_SCEAU_PKCS12) : seules les empreintes ont été contrôlées."
+                )
+            )
+        if alterees:
+            self.stdout.write("Lettres altérées :")
+            for nom, annee, code, motifs in alterees:
+                self.stdout.write(self.style.ERROR(f"- {nom}, {annee}, code {code} : {' ; '.join(motifs)}"))
+            raise CommandError(
+                f"{len(alterees)} lettre{_s(len(alterees))} altérée{_s(len(alterees))} (liste ci-dessus).", returncode=1
+            )
+
+    def controler(self, lettre):
+        """Les motifs d'altération du PDF stocké de la lettre ; une liste vide s'il est intact. Un seul
+        fichier en mémoire à la fois."""
+        try:
+            with lettre.pdf.storage.open(lettre.pdf.name, "rb") as fichier:
+                octets = fichier.read()
+        except OSError:
+            return [FICHIER_ABSENT]
+        motifs = []
+        if empreinte_fichier(octets) != lettre.empreinte_pdf:
+            motifs.append(EMPREINTE_DIFFERENTE)
+        if self.sceau_disponible:
+            try:
+                resultat = verifier_sceau(octets)
+            except SceauIndisponible:
+                self.sceau_disponible = False
+            else:
+                if not resultat.valide:
+                    motifs.append(f"{SCEAU_INVALIDE} ({resultat.motif_refus})")
+        return motifs
