@@ -91,7 +91,8 @@ def _signer(request, lettre, methode):
                 "Vous avez signé : la lettre est scellée par l'académie. Son PDF se télécharge ci-dessous ; "
                 "chaque signataire en est prévenu par courriel.",
             )
-        elif lettre.rupn_sans_signature():
+        # Les signatures de `lettre` sont celles lues avant la sienne : on écarte la personne qui vient de signer.
+        elif [personne for personne in lettre.rupn_sans_signature() if personne.pk != request.user.pk]:
             messages.success(request, "Vous avez signé pour accord ; la lettre attend la signature des autres RUPN.")
         else:
             messages.success(
