@@ -108,6 +108,14 @@ class LettreMissionQuerySet(models.QuerySet):
     def pour_annee(self, annee):
         return self.filter(annee=annee)
 
+    def attendant(self, user):
+        """Les lettres visibles qui attendent la personne : à approuver ou à signer (liste)."""
+        lettres = self.visible_to(user).filter(statut__in=[LettreMission.Statut.RELECTURE, LettreMission.Statut.SIGNATURE])
+        lettres = lettres.select_related("etablissement", "annee").prefetch_related(
+            "designations__agent", "approbations", "signatures"
+        )
+        return [lettre for lettre in lettres if lettre.peut_approuver(user) or lettre.peut_signer(user)]
+
     def avec_donnees_liste(self):
         return self.select_related("etablissement__departement", "etablissement__bassin", "annee", "modele")
 

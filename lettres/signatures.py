@@ -124,7 +124,8 @@ def lettre_signer(*, lettre, revision, par, methode, adresse_ip, agent_utilisate
             )
             lien = url_absolue(lettre.get_absolute_url())
             if qualite == Signature.Qualite.RUPN:
-                if not [personne for personne in lettre.rupn_sans_signature() if personne.pk != par.pk]:
+                lettre = charger_lettre(lettre)  # avec la signature qui vient d'être donnée
+                if not lettre.rupn_sans_signature():
                     envoyer_apres_validation(
                         sujet=f"À vous de signer — lettre de mission de {lettre.etablissement.nom}",
                         gabarit="lettres/email/a_signer_direction.txt",

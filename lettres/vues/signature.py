@@ -91,8 +91,7 @@ def _signer(request, lettre, methode):
                 "Vous avez signé : la lettre est scellée par l'académie. Son PDF se télécharge ci-dessous ; "
                 "chaque signataire en est prévenu par courriel.",
             )
-        # Les signatures de `lettre` sont celles lues avant la sienne : on écarte la personne qui vient de signer.
-        elif [personne for personne in lettre.rupn_sans_signature() if personne.pk != request.user.pk]:
+        elif lettre.rupn_sans_signature():
             messages.success(request, "Vous avez signé pour accord ; la lettre attend la signature des autres RUPN.")
         else:
             messages.success(
@@ -116,7 +115,7 @@ def lettre_pdf(request, uuid):
     if not lettre.pdf:
         raise Http404("Cette lettre n'a pas encore de PDF signé.")
     nom = f"lettre-de-mission-{lettre.annee.code}-{lettre.etablissement.uai}-{lettre.code_verification}.pdf"
-    return FileResponse(lettre.pdf.open("rb"), content_type="application/pdf", filename=nom)
+    return FileResponse(lettre.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=nom)
 
 
 @direction_requise

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from lettres.models import LettreMission
+from lettres.services import designations_sans_lettre
 from missions.models import Designation
 from rupn.comptes.models import Invitation, Role
 from rupn.territoires.models import (
@@ -45,7 +47,9 @@ def contexte_accueil(user):
                 contexte["taches"].append("importer_annuaire")
     else:
         contexte["etablissement"] = role.etablissement
+        contexte["lettres_a_traiter"] = LettreMission.objects.attendant(user)
         if role.est_direction:
+            contexte["designations_sans_lettre"] = designations_sans_lettre(role.etablissement, annee).count()
             de_l_annee = Designation.objects.filter(etablissement=role.etablissement, annee=annee)
             contexte["designations_de_l_annee"] = de_l_annee.engagees().count()
             contexte["designations_refusees"] = de_l_annee.filter(statut=Designation.Statut.REFUSEE).count()

@@ -414,3 +414,26 @@ def test_l_adjoint_signe_par_delegation(adjoint_a, rupn_a, lettre_a_signer):
 
 def test_un_role_sans_lien_avec_la_lettre_ne_signe_pas(dane_toulouse, lettre_a_signer):
     assert authentifie(dane_toulouse).get(_url("lettre_signer", lettre_a_signer)).status_code == 403
+
+
+def test_le_dernier_rupn_qui_signe_apprend_que_c_est_au_tour_de_la_direction(rupn_a, lettre_a_signer):
+    reponse = signer(authentifie(rupn_a), lettre_a_signer)
+    assert (
+        dernier_message(reponse) == "Vous avez signé pour accord. La direction est prévenue : c'est à elle de signer."
+    )
+
+
+def test_l_accueil_montre_les_lettres_qui_attendent_la_personne(chef_a, rupn_a, lettre_a_signer):
+    accueil = reverse("accueil")
+    assert "Une lettre de mission vous attend" in client_de(rupn_a).get(accueil).content.decode()
+    assert "vous attend" not in client_de(chef_a).get(accueil).content.decode()  # les RUPN signent d'abord
+    signer(authentifie(rupn_a), lettre_a_signer)
+    assert "vous attend" not in client_de(rupn_a).get(accueil).content.decode()
+    page = client_de(chef_a).get(accueil).content.decode()
+    assert "Une lettre de mission vous attend" in page and "à signer" in page
+
+
+def test_l_accueil_de_la_direction_invite_a_rediger_la_lettre(chef_a, adjoint_a, designation_rupn_a):
+    for personne in (chef_a, adjoint_a):
+        page = client_de(personne).get(reverse("accueil")).content.decode()
+        assert "1 désignation acceptée sans lettre" in page and reverse("lettres:lettre_creer") in page
