@@ -26,10 +26,12 @@ def methode_recente(request):
     recents = [e for e in enregistrements if e.get("method") in METHODES_RETENUES and e.get("at", 0) >= limite]
     if not recents:
         return None
-    if recents[-1]["method"] == "socialaccount":
+    methodes = {e["method"] for e in recents}
+    if "socialaccount" in methodes:
         return Signature.Methode.PROCONNECT
-    # Un code de double authentification dans la session : à la connexion, il suit le mot de passe.
-    if any(e.get("method") == "mfa" for e in enregistrements):
+    # Un code de l'application d'authentification dans les dernières minutes : à la connexion, il suit le
+    # mot de passe ; seul, il confirme l'identité d'un compte protégé par les deux.
+    if "mfa" in methodes:
         return Signature.Methode.DOUBLE_AUTHENTIFICATION
     return Signature.Methode.MOT_DE_PASSE
 

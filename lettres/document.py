@@ -24,15 +24,20 @@ def contenu_signe(lettre):
         "annee": str(lettre.annee),
         "revision": lettre.revision,
         "avenant_a": lettre.remplace.code_verification if lettre.remplace_id else "",
-        "referents": [
-            {
-                "nom": str(designation.agent),
-                "reconnaissance": str(designation.reconnaissance),
-                "debut": designation.debut.isoformat(),
-                "fin": designation.fin.isoformat(),
-            }
-            for designation in lettre.designations.all()
-        ],
+        # Dans un ordre qui ne dépend pas de la requête de l'appelant : chacun recalcule la même empreinte.
+        "referents": sorted(
+            (
+                {
+                    "nom": designation.agent.nom_public,
+                    "reconnaissance": str(designation.reconnaissance),
+                    "debut": designation.debut.isoformat(),
+                    "fin": designation.fin.isoformat(),
+                    "designation": str(designation.uuid),
+                }
+                for designation in lettre.designations.all()
+            ),
+            key=lambda referent: (referent["debut"], referent["fin"], referent["nom"], referent["designation"]),
+        ),
         "contenu": lettre.contenu,
     }
     return json.dumps(donnees, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

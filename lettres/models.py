@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from lettres.modele_par_defaut import BLOCS, contenu_par_defaut
@@ -88,10 +89,13 @@ class ModeleLettre(models.Model):
         return reverse("lettres:modele_version", args=[self.uuid])
 
 
+ALPHABET_CODE = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LONGUEUR_CODE = 12
+
+
 def _code_verification():
     """Code court à saisir sur la page de vérification publique : 12 caractères sans ambiguïté (pas de 0/O, 1/I)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
+    return "".join(secrets.choice(ALPHABET_CODE) for _ in range(LONGUEUR_CODE))
 
 
 class LettreMissionQuerySet(models.QuerySet):
@@ -108,13 +112,37 @@ class LettreMissionQuerySet(models.QuerySet):
     def pour_annee(self, annee):
         return self.filter(annee=annee)
 
+    def en_effet(self):
+        """Les lettres qui tiennent leurs désignations : ni annulées, ni remplacées (leur avenant les tient)."""
+        return self.exclude(statut__in=[LettreMission.Statut.ANNULEE, LettreMission.Statut.REMPLACEE])
+
     def attendant(self, user):
         """Les lettres visibles qui attendent la personne : à approuver ou à signer (liste)."""
-        lettres = self.visible_to(user).filter(statut__in=[LettreMission.Statut.RELECTURE, LettreMission.Statut.SIGNATURE])
-        lettres = lettres.select_related("etablissement", "annee").prefetch_related(
-            "designations__agent", "approbations", "signatures"
+        statuts = [LettreMission.Statut.RELECTURE, LettreMission.Statut.SIGNATURE]
+        lettres = (
+            self.visible_to(user)
+            .filter(statut__in=statuts)
+            .select_related("etablissement", "annee")
+            .prefetch_related("designations__agent", "approbations", "signatures")
         )
         return [lettre for lettre in lettres if lettre.peut_approuver(user) or lettre.peut_signer(user)]
+
+    def pour_lecture(self):
+        """Avec ce que l'aperçu, le PDF et les boutons lisent : désignations (dans l'ordre de la lettre, avec
+        leur personne), approbations, signatures, avenants."""
+        from missions.models import Designation
+
+        return self.select_related("etablissement__academie", "annee", "modele", "remplace").prefetch_related(
+            Prefetch(
+                "designations",
+                queryset=Designation.objects.select_related("agent", "taux", "annee").order_by(
+                    "debut", "agent__last_name", "agent__first_name", "pk"
+                ),
+            ),
+            Prefetch("approbations", queryset=Approbation.objects.select_related("rupn")),
+            Prefetch("signatures", queryset=Signature.objects.select_related("signataire")),
+            "avenants",
+        )
 
     def avec_donnees_liste(self):
         return self.select_related("etablissement__departement", "etablissement__bassin", "annee", "modele")
@@ -155,13 +183,14 @@ class LettreMission(models.Model):
     contenu = models.JSONField("contenu")
     statut = models.CharField("état", max_length=10, choices=Statut.choices, default=Statut.BROUILLON)
     revision = models.PositiveIntegerField("révision", default=1)
-    remplace = models.OneToOneField(
+    remplace = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="avenant",
+        related_name="avenants",
         verbose_name="avenant à la lettre",
+        help_text="Un avenant abandonné (annulé) laisse la place à un autre : un seul en cours à la fois.",
     )
     code_verification = models.CharField(
         "code de vérification", max_length=12, unique=True, default=_code_verification, editable=False
@@ -195,6 +224,13 @@ class LettreMission(models.Model):
         verbose_name_plural = "lettres de mission"
         ordering = ["-annee__debut", "etablissement__nom", "-cree_le"]
         indexes = [models.Index(fields=["annee", "statut"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remplace"],
+                condition=models.Q(remplace__isnull=False) & ~models.Q(statut="annulee"),
+                name="un_seul_avenant_en_cours",
+            )
+        ]
 
     def __str__(self):
         return f"Lettre de mission — {self.etablissement.nom} ({self.annee})"
@@ -273,11 +309,22 @@ class LettreMission(models.Model):
             return True
         return self.dirigee_par(user) and not self.rupn_sans_signature()
 
+    def avenant_en_cours(self):
+        """L'avenant non annulé de la lettre (en rédaction, ou scellé s'il la remplace), ou None. Les vues
+        chargent `avenants` par `prefetch_related`."""
+        return next((avenant for avenant in self.avenants.all() if avenant.statut != self.Statut.ANNULEE), None)
+
     def peut_annuler(self, user):
-        return self.statut == self.Statut.SCELLEE and self.dirigee_par(user)
+        """La direction annule une lettre scellée (avec un motif), ou abandonne une lettre pas encore scellée ;
+        pas une lettre dont un avenant est en cours : c'est lui qu'il faut mener à terme ou abandonner."""
+        return (
+            self.statut in {*self.STATUTS_MODIFIABLES, self.Statut.SCELLEE}
+            and self.dirigee_par(user)
+            and self.avenant_en_cours() is None
+        )
 
     def peut_faire_un_avenant(self, user):
-        return self.statut == self.Statut.SCELLEE and self.dirigee_par(user) and not hasattr(self, "avenant")
+        return self.statut == self.Statut.SCELLEE and self.dirigee_par(user) and self.avenant_en_cours() is None
 
     def corps(self):
         """Le texte de la lettre tel que l'aperçu et le PDF le présentent : préambule en paragraphes, pour

@@ -45,9 +45,7 @@ class LettreExportResource(ExportSansFormuleMixin, resources.ModelResource):
 
     def dehydrate_rupn(self, lettre):
         # Les noms seuls : l'adresse électronique n'a rien à faire dans ce fichier.
-        return ", ".join(
-            designation.agent.get_full_name() or "nom non renseigné" for designation in lettre.designations.all()
-        )
+        return ", ".join(designation.agent.nom_public for designation in lettre.designations.all())
 
     def dehydrate_code_verification(self, lettre):
         return lettre.code_verification if lettre.scellee_le else ""

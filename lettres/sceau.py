@@ -54,6 +54,11 @@ class ResultatVerification:
     motif_refus: str = ""
 
 
+def sceau_configure():
+    """Les réglages du sceau sont-ils remplis ? (Rempli mais inutilisable : `SceauIndisponible` à l'usage.)"""
+    return bool(settings.RUPN_SCEAU_PKCS12 and settings.RUPN_SCEAU_MOT_DE_PASSE)
+
+
 def _signataire():
     """La clé et le certificat de l'académie, lus dans le PKCS#12 configuré."""
     chemin, mot_de_passe = settings.RUPN_SCEAU_PKCS12, settings.RUPN_SCEAU_MOT_DE_PASSE

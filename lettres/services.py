@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from lettres.modele_par_defaut import BLOCS, LONGUEUR_LIGNE, LONGUEUR_TEXTE, NOMBRE_MAX, valider_contenu
@@ -157,16 +158,21 @@ def _adresses_rupn(lettre):
     return list(lettre.designations.values_list("agent__email", flat=True))
 
 
+def a_couvrir(designations):
+    """Les désignations qu'une lettre de mission couvre : acceptées par la personne, validées ou non par la DANE."""
+    return designations.filter(statut__in=[Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE])
+
+
+def sans_lettre(designations):
+    """Celles des désignations à couvrir qu'aucune lettre en effet ne tient (une lettre annulée, ou remplacée
+    par un avenant, ne compte pas)."""
+    return a_couvrir(designations).exclude(Exists(LettreMission.objects.en_effet().filter(designations=OuterRef("pk"))))
+
+
 def designations_sans_lettre(etablissement, annee):
-    """Les désignations acceptées ou validées de l'établissement et de l'année qui n'ont pas encore de lettre
-    (une lettre annulée ne compte pas)."""
+    """Les désignations de l'établissement et de l'année qui attendent leur lettre de mission."""
     return (
-        Designation.objects.filter(
-            etablissement=etablissement,
-            annee=annee,
-            statut__in=[Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE],
-        )
-        .exclude(lettres_mission__in=LettreMission.objects.exclude(statut=LettreMission.Statut.ANNULEE))
+        sans_lettre(Designation.objects.filter(etablissement=etablissement, annee=annee))
         .select_related("agent", "taux", "annee")
         .order_by("debut", "agent__last_name", "agent__first_name")
     )
@@ -243,7 +249,12 @@ def lettre_modifier(*, lettre, contenu, revision, par, url_absolue):
     lettre.statut = LettreMission.Statut.BROUILLON
     lettre.full_clean()
     lettre.save(update_fields=["contenu", "revision", "statut", "modifiee_le"])
-    signataires = _annuler_signatures(lettre, par, url_absolue)
+    signataires = annuler_signatures(
+        lettre,
+        list(lettre.signatures.filter(annulee_le__isnull=True).select_related("signataire")),
+        raison=f"{par} a modifié la lettre",
+        url_absolue=url_absolue,
+    )
     return Modification(
         lettre,
         enregistree=True,
@@ -252,9 +263,9 @@ def lettre_modifier(*, lettre, contenu, revision, par, url_absolue):
     )
 
 
-def _annuler_signatures(lettre, par, url_absolue):
-    """Annule les signatures en cours : elles portaient sur un contenu qui n'est plus celui de la lettre."""
-    signatures = list(lettre.signatures.filter(annulee_le__isnull=True).select_related("signataire"))
+def annuler_signatures(lettre, signatures, *, raison, url_absolue):
+    """Annule ces signatures, qui portaient sur un contenu qui n'est plus celui de la lettre, et prévient
+    chaque signataire. `raison` : ce qui a changé, en une phrase (« Marc Lefèvre a modifié la lettre »)."""
     maintenant = timezone.now()
     Signature.objects.filter(pk__in=[signature.pk for signature in signatures]).update(annulee_le=maintenant)
     for signature in signatures:
@@ -264,7 +275,7 @@ def _annuler_signatures(lettre, par, url_absolue):
             contexte={
                 "lettre": lettre,
                 "signature": signature,
-                "par": par,
+                "raison": raison,
                 "le": maintenant,
                 "lien": url_absolue(lettre.get_absolute_url()),
             },

@@ -10,6 +10,7 @@ retrouve la lettre), et son sceau PAdES (`lettres.sceau.verifier_sceau`). Sans s
 l'empreinte est contrôlée, et le verdict le dit.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,17 +18,16 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from lettres.document import empreinte_fichier
-from lettres.models import LettreMission, Signature
-from lettres.sceau import ResultatVerification, SceauIndisponible, verifier_sceau
+from lettres.models import ALPHABET_CODE, LONGUEUR_CODE, LettreMission, Signature
+from lettres.sceau import ResultatVerification, SceauIndisponible, sceau_configure, verifier_sceau
 
-ALPHABET_CODE = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-LONGUEUR_CODE = 12
 TAILLE_MAX = 10 * 1024 * 1024
 STATUTS_PUBLICS = (
     LettreMission.Statut.SCELLEE,
     LettreMission.Statut.ANNULEE,
     LettreMission.Statut.REMPLACEE,
 )
+logger = logging.getLogger(__name__)
 _ADRESSE = re.compile(r"[^\s@<>()\[\]]+@[^\s@<>()\[\]]+")
 
 
@@ -113,21 +113,24 @@ class Verdict:
     @property
     def avenant(self):
         """L'avenant scellé qui remplace la lettre (chargé avec elle), ou None."""
-        avenant = getattr(self.lettre, "avenant", None) if self.lettre is not None else None
-        return avenant if avenant is not None and avenant.statut in STATUTS_PUBLICS else None
+        if self.lettre is None:
+            return None
+        return next((avenant for avenant in self.lettre.avenants.all() if avenant.scellee_le is not None), None)
 
 
 def _lettres_publiques():
     return (
-        LettreMission.objects.filter(statut__in=STATUTS_PUBLICS)
-        .select_related("etablissement__academie", "annee", "remplace", "avenant")
+        # Une lettre abandonnée avant d'être scellée n'a jamais existé pour le public.
+        LettreMission.objects.filter(statut__in=STATUTS_PUBLICS, scellee_le__isnull=False)
+        .select_related("etablissement__academie", "annee", "remplace")
         .prefetch_related(
+            "avenants",
             Prefetch(
                 "signatures",
                 queryset=Signature.objects.filter(annulee_le__isnull=True)
                 .select_related("signataire")
                 .order_by("horodatage", "pk"),
-            )
+            ),
         )
     )
 
@@ -135,7 +138,7 @@ def _lettres_publiques():
 def _signataires(lettre):
     return [
         Signataire(
-            nom=signature.signataire.get_full_name() or "Nom non renseigné",
+            nom=signature.signataire.nom_public,
             qualite=signature.get_qualite_display(),
             signe_le=signature.horodatage,
         )
@@ -161,10 +164,14 @@ def verdict_pour_code(code):
 
 
 def _controler_sceau(octets):
-    """Le résultat de `verifier_sceau`, ou None si le sceau n'est pas configuré."""
+    """Le résultat de `verifier_sceau`, ou None si le sceau n'est pas configuré ou pas utilisable (l'erreur
+    de configuration est journalisée : c'est à l'exploitation de la corriger, pas au visiteur)."""
+    if not sceau_configure():
+        return None
     try:
         return verifier_sceau(octets)
     except SceauIndisponible:
+        logger.exception("Vérification publique : le sceau est configuré mais inutilisable")
         return None
 
 

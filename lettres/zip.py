@@ -3,28 +3,32 @@ académie (ou de ses filtres) sans que le serveur ne charge jamais tous les PDF 
 
 Mémoire constante : la requête est lue par lots (`.iterator()`), chaque PDF par morceaux de 64 Kio depuis le
 stockage, un seul fichier ouvert à la fois, et les PDF sont stockés tels quels (déjà compressés, et leurs
-octets doivent rester ceux du sceau). Seul l'index (une ligne de texte par lettre) grandit avec le nombre
-de lettres ; il est écrit à la fin de l'archive.
+octets doivent rester ceux du sceau). L'index s'écrit au fil des lettres dans un fichier temporaire et
+s'ajoute à la fin de l'archive. Ne grandit avec le nombre de lettres que le répertoire central du ZIP,
+qu'il faut écrire à la fin (quelques centaines d'octets par fichier).
 
 Un PDF absent du stockage ne coupe pas le téléchargement au milieu : le fichier est ouvert avant que son entrée
 ne commence ; s'il manque, la lettre n'a pas d'entrée et l'index la dit « fichier manquant ». L'empreinte de
 chaque PDF est recalculée pendant la lecture et comparée à celle enregistrée au scellement.
 """
 
+import gc
 import hashlib
 import logging
+import tempfile
 
-import tablib
 from django.utils import timezone
 from django.utils.text import slugify
 from zipstream import ZIP_STORED, ZipStream
 
 from lettres.resources import avec_rupn
-from rupn.exports import contenu_fichier, sans_formule
+from rupn.exports import EcrivainCsvALaFrancaise, sans_formule
 
 logger = logging.getLogger(__name__)
 
 TAILLE_MORCEAU = 64 * 1024
+# L'index s'écrit au fil des lettres dans un fichier temporaire, en mémoire tant qu'il est petit.
+TAILLE_INDEX_EN_MEMOIRE = 256 * 1024
 TAILLE_LOT = 100  # lettres lues à la fois depuis la requête (leurs désignations : une requête par lot)
 NOM_INDEX = "index.csv"
 LONGUEUR_NOM = 60  # du nom d'établissement dans le nom de fichier
@@ -74,9 +78,7 @@ def _morceaux(fichier, empreinte):
 
 
 def _ligne_index(lettre, fichier, controle):
-    rupn = ", ".join(
-        designation.agent.get_full_name() or "nom non renseigné" for designation in lettre.designations.all()
-    )
+    rupn = ", ".join(designation.agent.nom_public for designation in lettre.designations.all())
     signee_le = timezone.localtime(lettre.scellee_le).replace(tzinfo=None, microsecond=0) if lettre.scellee_le else ""
     return [
         sans_formule(valeur)
@@ -103,25 +105,37 @@ def flux_zip_lettres(lettres, *, taille_lot=TAILLE_LOT):
     Un générateur : rien n'est lu avant qu'on ne l'itère (StreamingHttpResponse). Requêtes : une pour les lettres,
     lue par lots de `taille_lot`, et une par lot pour leurs désignations."""
     archive = ZipStream(compress_type=ZIP_STORED)
-    index = tablib.Dataset(headers=COLONNES_INDEX)
-    lettres = avec_rupn(lettres).order_by(
-        "annee__debut", "etablissement__departement__code", "etablissement__uai", "scellee_le", "pk"
-    )
-    for lettre in lettres.iterator(chunk_size=taille_lot):
-        fichier = _ouvrir(lettre)
-        if fichier is None:
-            index.append(_ligne_index(lettre, "", CONTROLE_MANQUANT))
-            continue
-        nom = nom_dans_archive(lettre)
-        empreinte = hashlib.sha256()
-        with fichier:
-            archive.add(_morceaux(fichier, empreinte), nom, size=fichier.size)
-            yield from archive.all_files()
-        if empreinte.hexdigest() == lettre.empreinte_pdf:
-            controle = CONTROLE_CONFORME
-        else:
-            logger.warning("Empreinte du PDF de la lettre %s différente de celle du scellement", lettre.uuid)
-            controle = CONTROLE_DIFFERENT
-        index.append(_ligne_index(lettre, nom, controle))
-    archive.add(contenu_fichier(index, "csv"), NOM_INDEX)
-    yield from archive.finalize()
+    with tempfile.SpooledTemporaryFile(TAILLE_INDEX_EN_MEMOIRE, mode="w+", encoding="utf-8", newline="") as index:
+        index.write("\ufeff")  # les tableurs lisent alors le fichier en UTF-8
+        lignes_index = EcrivainCsvALaFrancaise(index, COLONNES_INDEX)
+        lettres = avec_rupn(lettres).order_by(
+            "annee__debut", "etablissement__departement__code", "etablissement__uai", "scellee_le", "pk"
+        )
+        for rang, lettre in enumerate(lettres.iterator(chunk_size=taille_lot), start=1):
+            if rang % taille_lot == 0:
+                # Les objets des lots déjà lus forment des cycles de références (modèles, préchargements) que
+                # le ramasse-miettes ne libère qu'à son heure : on le lance à chaque lot pour borner la mémoire.
+                gc.collect()
+            fichier = _ouvrir(lettre)
+            if fichier is None:
+                lignes_index.ajouter(_ligne_index(lettre, "", CONTROLE_MANQUANT))
+                continue
+            nom = nom_dans_archive(lettre)
+            empreinte = hashlib.sha256()
+            with fichier:
+                archive.add(_morceaux(fichier, empreinte), nom, size=fichier.size)
+                yield from archive.all_files()
+            if empreinte.hexdigest() == lettre.empreinte_pdf:
+                controle = CONTROLE_CONFORME
+            else:
+                logger.warning("Empreinte du PDF de la lettre %s différente de celle du scellement", lettre.uuid)
+                controle = CONTROLE_DIFFERENT
+            lignes_index.ajouter(_ligne_index(lettre, nom, controle))
+        index.seek(0)
+        archive.add(_morceaux_texte(index), NOM_INDEX)
+        yield from archive.finalize()
+
+
+def _morceaux_texte(fichier):
+    while morceau := fichier.read(TAILLE_MORCEAU):
+        yield morceau.encode()

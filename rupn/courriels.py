@@ -14,13 +14,16 @@ def envoyer_apres_validation(*, sujet, gabarit, contexte, destinataires):
     if not destinataires:
         return
     corps = render_to_string(gabarit, {"nom_service": settings.RUPN_NOM_SERVICE, **contexte})
+    # robust : un serveur de courriel en panne est journalisé (django.db.backends.base) sans faire échouer
+    # la réponse d'une action déjà enregistrée, ni les envois suivants.
     transaction.on_commit(
         lambda: send_mail(
             subject=f"[{settings.RUPN_NOM_SERVICE}] {sujet}",
             message=corps,
             from_email=None,
             recipient_list=destinataires,
-        )
+        ),
+        robust=True,
     )
 
 

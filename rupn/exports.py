@@ -9,9 +9,10 @@ ne suffit pas : il ne traite que « = » (qu'il supprime), change toute cellule 
 seulement quand l'export passe par un format de django-import-export, pas par `dataset.csv`.
 """
 
+import csv
+import io
 from decimal import Decimal
 
-import tablib
 from django.http import HttpResponse
 
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
@@ -43,13 +44,25 @@ def _a_la_francaise(valeur):
     return str(valeur).replace(".", ",") if isinstance(valeur, Decimal | float) else valeur
 
 
+class EcrivainCsvALaFrancaise:
+    """Écrit, ligne après ligne, le CSV qu'un tableur réglé en français ouvre en colonnes : séparateur
+    « ; », virgule décimale (comme le fichier de l'annuaire et l'import des enveloppes). `fichier` : un
+    fichier texte ouvert avec `newline=""`."""
+
+    def __init__(self, fichier, entetes):
+        self._ecrivain = csv.writer(fichier, delimiter=";")
+        self._ecrivain.writerow(entetes)
+
+    def ajouter(self, ligne):
+        self._ecrivain.writerow([_a_la_francaise(valeur) for valeur in ligne])
+
+
 def csv_a_la_francaise(donnees):
-    """Le CSV qu'un tableur réglé en français ouvre en colonnes : séparateur « ; », virgule décimale
-    (comme le fichier de l'annuaire et l'import des enveloppes)."""
-    lignes = tablib.Dataset(headers=donnees.headers)
+    sortie = io.StringIO(newline="")
+    ecrivain = EcrivainCsvALaFrancaise(sortie, donnees.headers)
     for ligne in donnees:
-        lignes.append([_a_la_francaise(valeur) for valeur in ligne])
-    return lignes.export("csv", delimiter=";")
+        ecrivain.ajouter(ligne)
+    return sortie.getvalue()
 
 
 def contenu_fichier(donnees, format, titre="Export"):

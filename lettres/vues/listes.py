@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from lettres import services
 from lettres.forms_listes import LettreFiltreForm
 from lettres.models import LettreMission
 from lettres.resources import TITRE_EXPORT, avec_rupn, exporter
@@ -27,11 +28,6 @@ PAGE_DESIGNATIONS = "page_designations"
 Statut = LettreMission.Statut
 
 
-def _a_couvrir(designations):
-    """Les désignations qu'une lettre de mission couvre : acceptées par la personne, validées ou non par la DANE."""
-    return designations.filter(statut__in=[Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE])
-
-
 def _lettres_de_la_designation():
     return LettreMission.objects.filter(designations=OuterRef("pk"))
 
@@ -45,11 +41,7 @@ def lettre_liste(request):
     annulée ne compte pas : il faut en rédiger une autre)."""
     annee = annee_demandee(request)
     lettres = LettreMission.objects.visible_to(request.user).pour_annee(annee)
-    sans_lettre = (
-        _a_couvrir(Designation.objects.visible_to(request.user).pour_annee(annee))
-        .exclude(Exists(_lettres_de_la_designation().exclude(statut=Statut.ANNULEE)))
-        .select_related("agent", "taux")
-    )
+    sans_lettre = services.sans_lettre(Designation.objects.visible_to(request.user).pour_annee(annee))
     return render(
         request,
         "lettres/lettre_liste.html",
@@ -58,7 +50,7 @@ def lettre_liste(request):
             "annee": annee,
             "annees": annees_proposees(),
             "lettres": avec_rupn(lettres),
-            "sans_lettre": sans_lettre,
+            "sans_lettre": sans_lettre.select_related("agent", "taux"),
         },
     )
 
@@ -118,7 +110,7 @@ def _sans_lettre_scellee(designations):
     lettre la plus récente s'il y en a une (en brouillon, annulée, remplacée par un avenant en cours…)."""
     derniere = _lettres_de_la_designation().order_by("-cree_le", "-pk")
     return (
-        _a_couvrir(designations)
+        services.a_couvrir(designations)
         .exclude(Exists(_lettres_de_la_designation().filter(statut=Statut.SCELLEE)))
         .annotate(
             lettre_statut=Subquery(derniere.values("statut")[:1]),

@@ -3,13 +3,12 @@ désignations acceptées, la modifie et l'envoie en relecture ; ses RUPN la comm
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lettres import services
 from lettres.forms_redaction import LettreCreerForm, LettreForm
-from lettres.models import Approbation, LettreMission, Signature
+from lettres.models import LettreMission
 from missions.models import Designation
 from missions.views.communs import annee_demandee, annees_proposees
 from rupn.comptes.acces import role_requis
@@ -20,21 +19,7 @@ direction_requise = role_requis(*Role.TYPES_DIRECTION)
 
 def get_lettre_for_user(request, uuid):
     """La lettre si le rôle actif la laisse voir (sinon 404), avec ce que l'aperçu et les boutons lisent."""
-    return get_object_or_404(
-        LettreMission.objects.visible_to(request.user)
-        .select_related("etablissement__academie", "annee", "modele", "remplace", "avenant")
-        .prefetch_related(
-            Prefetch(
-                "designations",
-                queryset=Designation.objects.select_related("agent", "taux", "annee").order_by(
-                    "debut", "agent__last_name", "agent__first_name"
-                ),
-            ),
-            Prefetch("approbations", queryset=Approbation.objects.select_related("rupn")),
-            Prefetch("signatures", queryset=Signature.objects.select_related("signataire")),
-        ),
-        uuid=uuid,
-    )
+    return get_object_or_404(LettreMission.objects.visible_to(request.user).pour_lecture(), uuid=uuid)
 
 
 def revision_lue(request):
@@ -131,7 +116,7 @@ def lettre_detail(request, uuid):
             "peut_faire_un_avenant": lettre.peut_faire_un_avenant(user),
             "signatures": lettre.signatures.all(),
             "rupn_sans_signature": lettre.rupn_sans_signature(),
-            "avenant": getattr(lettre, "avenant", None),
+            "avenant": lettre.avenant_en_cours(),
             "url_liste": url_liste,
             "libelle_liste": libelle_liste,
             "longueur_commentaire": services.LONGUEUR_COMMENTAIRE,

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from lettres import signatures
 from lettres.authentification import methode_recente, url_pour_s_authentifier
+from lettres.document import empreinte_contenu
 from lettres.models import LettreMission
 from lettres.pdf import ErreurRenduPdf
 from lettres.sceau import SceauIndisponible
-from lettres.vues.redaction import direction_requise, get_lettre_for_user, revision_lue
+from lettres.vues.redaction import direction_requise, get_lettre_for_user
 from rupn.reseau import adresse_ip_client
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def lettre_signer(request, uuid):
             "lettre": lettre,
             "qualite": qualite,
             "consentement": consentement,
+            "empreinte": empreinte_contenu(lettre),
             "erreur_consentement": erreur_consentement,
             "rupn": lettre.rupn(),
         },
@@ -65,7 +67,7 @@ def _signer(request, lettre, methode):
     try:
         lettre = signatures.lettre_signer(
             lettre=lettre,
-            revision=revision_lue(request),
+            empreinte=request.POST.get("empreinte", ""),
             par=request.user,
             methode=methode,
             adresse_ip=adresse_ip_client(request),
@@ -76,12 +78,14 @@ def _signer(request, lettre, methode):
         messages.info(request, "Vous aviez déjà signé cette lettre : votre signature est enregistrée une fois.")
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
-    except (ErreurRenduPdf, SceauIndisponible) as erreur:
+    except (ErreurRenduPdf, SceauIndisponible):
+        # Le détail (chemin du certificat, ressource refusée) est pour l'exploitation, pas pour la page.
         logger.exception("Lettre %s : PDF final non produit", lettre.uuid)
         messages.error(
             request,
-            f"La lettre n'a pas pu être scellée : {erreur} Votre signature n'est pas enregistrée et rien n'a "
-            "changé ; réessayez dans quelques minutes, et si l'erreur persiste, prévenez la DANE.",
+            "La lettre n'a pas pu être mise en PDF et scellée, par suite d'un problème technique du service. "
+            "Votre signature n'est pas enregistrée et rien n'a changé ; réessayez dans quelques minutes, et si "
+            "l'erreur persiste, prévenez la DANE.",
         )
         return None
     else:
@@ -122,8 +126,14 @@ def lettre_pdf(request, uuid):
 def lettre_annuler(request, uuid):
     lettre = get_lettre_for_user(request, uuid)
     if not lettre.peut_annuler(request.user):
-        messages.info(request, f"Cette lettre est « {lettre.get_statut_display().lower()} » : elle ne s'annule pas.")
+        if lettre.avenant_en_cours() is not None:
+            messages.info(request, "Un avenant à cette lettre est en cours : c'est lui qu'il faut abandonner.")
+        else:
+            messages.info(
+                request, f"Cette lettre est « {lettre.get_statut_display().lower()} » : elle ne s'annule pas."
+            )
         return redirect(lettre)
+    scellee = lettre.statut == LettreMission.Statut.SCELLEE
     erreurs = []
     if request.method == "POST":
         try:
@@ -136,10 +146,16 @@ def lettre_annuler(request, uuid):
         except ValidationError as erreur:
             erreurs = erreur.messages
         else:
+            if scellee:
+                succes = "La lettre est annulée ; la page de vérification publique la dit annulée."
+            elif lettre.remplace_id:
+                succes = "L'avenant est abandonné ; la lettre qu'il devait remplacer reste en vigueur."
+            else:
+                succes = "La lettre est abandonnée."
             messages.success(
                 request,
-                "La lettre est annulée ; les signataires sont prévenus et la page de vérification la dit annulée. "
-                "Ses désignations peuvent recevoir une nouvelle lettre.",
+                f"{succes} Les signataires et les participants sont prévenus par courriel."
+                + ("" if lettre.remplace_id else " Ses désignations peuvent recevoir une nouvelle lettre."),
             )
             return redirect(lettre)
     return render(
@@ -147,6 +163,7 @@ def lettre_annuler(request, uuid):
         "lettres/lettre_annuler.html",
         {
             "lettre": lettre,
+            "scellee": scellee,
             "erreurs": erreurs,
             "motif": request.POST.get("motif", ""),
             "longueur": signatures.LONGUEUR_MOTIF,
@@ -159,8 +176,6 @@ def lettre_annuler(request, uuid):
 @direction_requise
 def lettre_avenant(request, uuid):
     lettre = get_lettre_for_user(request, uuid)
-    if not lettre.dirigee_par(request.user):
-        raise PermissionDenied("Seule la direction de l'établissement rédige un avenant.")
     try:
         avenant = signatures.lettre_avenant(lettre=lettre, par=request.user)
     except ValidationError as erreur:

@@ -60,6 +60,11 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def nom_public(self):
+        """Le nom tel qu'un document ou une page publique le montre : jamais l'adresse électronique."""
+        return self.get_full_name() or "Nom non renseigné"
+
     def get_short_name(self):
         return self.first_name or self.email
 

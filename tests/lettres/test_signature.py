@@ -2,10 +2,15 @@
 échec du rendu ou du sceau sans rien d'écrit, immuabilité, annulation, avenant, téléchargement."""
 
 import hashlib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +18,7 @@ from lettres import document, services, signatures
 from lettres.authentification import methode_recente
 from lettres.models import LettreMission, Signature
 from lettres.sceau import verifier_sceau
+from rupn.comptes.models import Role
 from rupn.reseau import adresse_ip_client
 from tests.conftest import client_de
 from tests.factories import LettreMissionFactory
@@ -40,8 +46,13 @@ def authentifie(utilisateur, methodes=("password",), il_y_a=0):
     return client
 
 
+def empreinte_actuelle(lettre):
+    """L'empreinte du contenu que la page de signature montre (champ caché du formulaire)."""
+    return document.empreinte_contenu(LettreMission.objects.pour_lecture().get(pk=lettre.pk))
+
+
 def signer(client, lettre, **donnees):
-    donnees = {"consentement": "oui", "revision": LettreMission.objects.get(pk=lettre.pk).revision, **donnees}
+    donnees = {"consentement": "oui", "empreinte": empreinte_actuelle(lettre), **donnees}
     return client.post(_url("lettre_signer", lettre), donnees)
 
 
@@ -126,7 +137,7 @@ def test_chaque_signature_garde_ses_traces(rupn_a, lettre_a_signer, settings):
 
     client.post(
         _url("lettre_signer", lettre_a_signer),
-        {"consentement": "oui", "revision": 1},
+        {"consentement": "oui", "empreinte": empreinte_actuelle(lettre_a_signer)},
         REMOTE_ADDR="10.0.0.5",
         HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.9",
         HTTP_USER_AGENT="Navigateur de test/1.0",
@@ -160,10 +171,10 @@ def test_sans_case_cochee_rien_n_est_signe(rupn_a, lettre_a_signer):
     assert not Signature.objects.exists()
 
 
-def test_une_revision_perimee_n_est_pas_signee(rupn_a, lettre_a_signer):
-    reponse = signer(authentifie(rupn_a), lettre_a_signer, revision=0)
+def test_un_texte_perime_n_est_pas_signe(rupn_a, lettre_a_signer):
+    reponse = signer(authentifie(rupn_a), lettre_a_signer, empreinte="0" * 64)
     assert not Signature.objects.exists()
-    assert "relisez-la avant de la signer" in dernier_message(reponse)
+    assert "Relisez-la avant de la signer" in dernier_message(reponse)
 
 
 # --- Authentification récente ---------------------------------------------------------------------------
@@ -272,8 +283,8 @@ def test_un_sceau_indisponible_ne_laisse_ni_signature_ni_fichier(chef_a, rupn_a,
     chef = authentifie(chef_a)
     reponse = signer(chef, lettre_a_signer)
     assert reponse.status_code == 200
-    assert "La lettre n&#x27;a pas pu être scellée" in reponse.content.decode()
-    assert "RUPN_SCEAU_PKCS12" in reponse.content.decode()
+    assert "n&#x27;a pas pu être mise en PDF et scellée" in reponse.content.decode()
+    assert "RUPN_SCEAU_PKCS12" not in reponse.content.decode()  # la configuration du serveur ne s'affiche pas
     lettre = recharger(lettre_a_signer)
     assert lettre.statut == "signature" and not lettre.pdf and lettre.empreinte_pdf == ""
     assert list(Signature.objects.values_list("qualite", flat=True)) == ["rupn"]
@@ -295,7 +306,7 @@ def test_une_erreur_apres_l_ecriture_du_fichier_l_efface(chef_a, rupn_a, lettre_
     with pytest.raises(RuntimeError):
         signatures.lettre_signer(
             lettre=lettre_a_signer,
-            revision=1,
+            empreinte=empreinte_actuelle(lettre_a_signer),
             par=_en_role(chef_a),
             methode="mot_de_passe",
             adresse_ip=None,
@@ -390,11 +401,22 @@ def test_un_avenant_remplace_la_lettre_une_fois_scelle(chef_a, rupn_a, scellee):
     assert "Avenant à la lettre de mission scellée" in document.html_final(signatures.charger_lettre(avenant), [])
 
 
-def test_on_n_annule_ni_n_amende_une_lettre_non_scellee(chef_a, lettre_a_signer):
+def test_la_direction_abandonne_une_lettre_pas_encore_scellee(chef_a, rupn_a, lettre_a_signer, anonyme):
     client = client_de(chef_a)
-    assert client.post(_url("lettre_annuler", lettre_a_signer), {"motif": "x"}).status_code == 302
-    client.post(_url("lettre_avenant", lettre_a_signer))
-    assert recharger(lettre_a_signer).statut == "signature" and LettreMission.objects.count() == 1
+    client.post(_url("lettre_avenant", lettre_a_signer))  # un avenant ne vaut que pour une lettre scellée
+    assert LettreMission.objects.count() == 1
+    assert "Abandonner la lettre" in client.get(_url("lettre_detail", lettre_a_signer)).content.decode()
+    signer(authentifie(rupn_a), lettre_a_signer)
+
+    reponse = client.post(_url("lettre_annuler", lettre_a_signer), {"motif": "Désignation à revoir."})
+    lettre = recharger(lettre_a_signer)
+    assert lettre.statut == "annulee" and not lettre.scellee_le
+    assert "La lettre est abandonnée." in dernier_message(reponse)
+    # Elle n'a jamais existé pour la vérification publique ; ses désignations attendent une autre lettre.
+    assert anonyme.get(reverse("lettres:verification_code", args=[lettre.code_verification])).status_code == 404
+    assert list(services.designations_sans_lettre(lettre.etablissement, lettre.annee)) == list(
+        lettre.designations.all()
+    )
 
 
 def test_la_page_de_la_lettre_scellee_fait_peu_de_requetes(chef_a, scellee, django_assert_max_num_queries):
@@ -437,3 +459,198 @@ def test_l_accueil_de_la_direction_invite_a_rediger_la_lettre(chef_a, adjoint_a,
     for personne in (chef_a, adjoint_a):
         page = client_de(personne).get(reverse("accueil")).content.decode()
         assert "1 désignation acceptée sans lettre" in page and reverse("lettres:lettre_creer") in page
+
+
+# --- Relecture : cas limites (changements hors de la rédaction, avenants, pannes après validation) -----------
+
+
+def _signer_par_service(lettre, par, **champs):
+    return signatures.lettre_signer(
+        lettre=lettre,
+        empreinte=champs.pop("empreinte", None) or empreinte_actuelle(lettre),
+        par=_en_role(par),
+        methode="mot_de_passe",
+        adresse_ip=None,
+        agent_utilisateur="",
+        url_absolue=lambda chemin: chemin,
+        **champs,
+    )
+
+
+def test_un_double_clic_sur_un_objet_perime_ne_signe_qu_une_fois(rupn_a, lettre_a_signer):
+    """Deux requêtes qui ont lu la lettre avant toute signature : le verrou et la relecture les départagent."""
+    empreinte = empreinte_actuelle(lettre_a_signer)
+    _signer_par_service(lettre_a_signer, rupn_a, empreinte=empreinte)
+    with pytest.raises(signatures.DejaSignee):
+        _signer_par_service(lettre_a_signer, rupn_a, empreinte=empreinte)
+    assert Signature.objects.count() == 1
+
+
+def test_une_fin_de_mission_apres_une_signature_l_annule_et_bloque_la_direction(
+    chef_a, rupn_a, lettre_a_signer, designation_rupn_a, django_capture_on_commit_callbacks
+):
+    signer(authentifie(rupn_a), lettre_a_signer)
+    # La période change hors de la rédaction de la lettre (fin de mission avancée).
+    type(designation_rupn_a).objects.filter(pk=designation_rupn_a.pk).update(fin=designation_rupn_a.fin.replace(day=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = signer(authentifie(chef_a), lettre_a_signer)
+    assert "Attendent encore de signer pour accord" in dernier_message(reponse)
+    assert recharger(lettre_a_signer).statut == "signature"
+    (signature,) = Signature.objects.all()
+    assert signature.annulee_le is not None  # portait sur l'ancienne période
+    assert [m.to for m in mail.outbox] == [[rupn_a.email]] and "désignation de la lettre a changé" in mail.outbox[
+        0
+    ].body
+    # Le RUPN signe le nouveau contenu, puis la direction : la lettre est scellée sur ce que chacun a signé.
+    signer(authentifie(rupn_a), lettre_a_signer)
+    signer(authentifie(chef_a), lettre_a_signer)
+    lettre = signatures.charger_lettre(lettre_a_signer)
+    assert lettre.statut == "scellee"
+    assert {s.empreinte_contenu for s in lettre.signatures_valides()} == {document.empreinte_contenu(lettre)}
+
+
+def test_une_designation_annulee_empeche_de_signer(chef_a, rupn_a, lettre_a_signer, designation_rupn_a):
+    type(designation_rupn_a).objects.filter(pk=designation_rupn_a.pk).update(statut="annulee")
+    reponse = signer(authentifie(rupn_a), lettre_a_signer)
+    assert "n'est plus en cours" in dernier_message(reponse) and not Signature.objects.exists()
+
+
+def test_l_empreinte_ne_depend_pas_de_l_ordre_de_lecture(college_a, lettre_a_signer, designation_rupn_a):
+    _, autre = un_rupn(college_a, lettre_a_signer.annee, utilisateur__last_name=designation_rupn_a.agent.last_name)
+    lettre_a_signer.designations.add(autre)
+    lue = LettreMission.objects.get(pk=lettre_a_signer.pk)  # désignations dans l'ordre par défaut
+    assert document.empreinte_contenu(lue) == empreinte_actuelle(lettre_a_signer)
+    inverse = LettreMission.objects.prefetch_related(
+        Prefetch("designations", queryset=type(autre).objects.order_by("-pk"))
+    ).get(pk=lettre_a_signer.pk)
+    assert document.empreinte_contenu(inverse) == empreinte_actuelle(lettre_a_signer)
+
+
+def test_on_n_annule_pas_une_lettre_dont_l_avenant_est_en_cours(chef_a, scellee):
+    client = client_de(chef_a)
+    client.post(_url("lettre_avenant", scellee))
+    avenant = LettreMission.objects.get(remplace=scellee)
+    reponse = client.post(_url("lettre_annuler", scellee), {"motif": "Erreur"})
+    assert "c'est lui qu'il faut abandonner" in dernier_message(reponse)
+    assert recharger(scellee).statut == "scellee"
+
+    # L'avenant abandonné, la lettre s'annule ; un nouvel avenant reste possible tant qu'elle est scellée.
+    reponse = client.post(_url("lettre_annuler", avenant), {"motif": "Rédigé par erreur."})
+    assert "L'avenant est abandonné" in dernier_message(reponse)
+    assert recharger(avenant).statut == "annulee" and recharger(scellee).statut == "scellee"
+    client.post(_url("lettre_avenant", scellee))
+    assert LettreMission.objects.filter(remplace=scellee).count() == 2
+
+
+def test_un_avenant_ne_se_scelle_pas_si_la_lettre_d_origine_n_est_plus_en_vigueur(chef_a, rupn_a, scellee, settings):
+    avenant = signatures.lettre_avenant(lettre=scellee, par=chef_a)
+    avenant.statut = "signature"
+    avenant.save()
+    signer(authentifie(rupn_a), avenant)
+    LettreMission.objects.filter(pk=scellee.pk).update(statut="annulee")  # annulée par un autre chemin
+    reponse = signer(authentifie(chef_a), avenant)
+    assert "n'est plus en vigueur" in dernier_message(reponse)
+    assert recharger(avenant).statut == "signature" and recharger(scellee).statut == "annulee"
+    assert sorted(p.name for p in (settings.MEDIA_ROOT / "lettres").rglob("*.pdf")) == [scellee.pdf.name.split("/")[-1]]
+
+
+def test_un_avenant_scelle_puis_annule_libere_les_designations(chef_a, scellee):
+    avenant = sceller_pour_test(signatures.lettre_avenant(lettre=scellee, par=chef_a))
+    assert recharger(scellee).statut == "remplacee"
+    assert not services.designations_sans_lettre(scellee.etablissement, scellee.annee).exists()
+    client_de(chef_a).post(_url("lettre_annuler", avenant), {"motif": "Erreur de désignation."})
+    assert list(services.designations_sans_lettre(scellee.etablissement, scellee.annee)) == list(
+        scellee.designations.all()
+    )
+
+
+def test_l_avenant_ne_reprend_que_les_designations_en_cours(chef_a, college_a, scellee):
+    _, partie = un_rupn(college_a, scellee.annee)
+    scellee.designations.add(partie)
+    type(partie).objects.filter(pk=partie.pk).update(statut="annulee")
+    avenant = signatures.lettre_avenant(lettre=scellee, par=chef_a)
+    assert partie not in avenant.designations.all() and avenant.designations.count() == 1
+
+
+def test_l_annulation_previent_aussi_un_signataire_parti(chef_a, rupn_a, scellee, django_capture_on_commit_callbacks):
+    ancien_chef = Signature.objects.get(lettre=scellee, qualite="chef").signataire
+    Role.objects.filter(utilisateur=ancien_chef).delete()  # parti de l'établissement
+    with django_capture_on_commit_callbacks(execute=True):
+        client_de(chef_a).post(_url("lettre_annuler", scellee), {"motif": "Mission redéfinie."})
+    (courriel,) = mail.outbox
+    assert ancien_chef.email in courriel.to and rupn_a.email in courriel.to and chef_a.email not in courriel.to
+    assert reverse("lettres:verification_code", args=[scellee.code_verification]) in courriel.body
+
+
+@pytest.mark.parametrize(
+    ("enregistrements", "attendue"),
+    [
+        # Connexion avec code il y a 8 heures, nouvelle authentification par mot de passe seul à l'instant.
+        ([("password", 8 * 3600), ("mfa", 8 * 3600), ("password", 10)], "mot_de_passe"),
+        ([("password", 8 * 3600), ("mfa", 10)], "double"),  # nouvelle authentification par le code
+        ([("password", 20), ("mfa", 10)], "double"),
+        ([("socialaccount", 10)], "proconnect"),
+        ([("password", 8 * 3600)], None),
+    ],
+)
+def test_la_methode_est_celle_de_l_authentification_recente(rf, rupn_a, settings, enregistrements, attendue):
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+    client = client_de(rupn_a)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": methode, "at": time.time() - il_y_a} for methode, il_y_a in enregistrements
+    ]
+    session["account_authentication_methods_user"] = str(rupn_a.pk)
+    session.save()
+    requete = rf.get("/")
+    requete.user, requete.session = rupn_a, client.session
+    assert methode_recente(requete) == attendue
+
+
+@pytest.mark.django_db(transaction=True)
+def test_une_panne_du_courriel_apres_le_scellement_ne_perd_pas_le_pdf(chef_a, rupn_a, lettre_a_signer, settings):
+    """Les courriels partent après la validation : s'ils échouent, la lettre scellée et son PDF restent."""
+    _signer_par_service(lettre_a_signer, rupn_a)
+    settings.EMAIL_BACKEND = "tests.lettres.test_signature.CourrielEnPanne"
+    lettre = _signer_par_service(lettre_a_signer, chef_a)
+    lettre = recharger(lettre)
+    assert lettre.statut == "scellee"
+    with lettre.pdf.open("rb") as fichier:
+        assert hashlib.sha256(fichier.read()).hexdigest() == lettre.empreinte_pdf
+
+
+class CourrielEnPanne:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("serveur de courriel injoignable")
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="la base SQLite des tests (en mémoire, cache partagé) verrouille les tables entre fils d'exécution ; "
+    "ce test tourne sur PostgreSQL (make test-postgres)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_deux_signatures_simultanees_de_la_direction_ne_scellent_qu_une_fois(chef_a, rupn_a, lettre_a_signer):
+    """Deux requêtes du chef en même temps (double clic) : le verrou de ligne les range l'une après l'autre."""
+    _signer_par_service(lettre_a_signer, rupn_a)
+    empreinte = empreinte_actuelle(lettre_a_signer)
+    depart = threading.Barrier(2)
+
+    def signer_en_parallele():
+        depart.wait()
+        try:
+            _signer_par_service(LettreMission.objects.get(pk=lettre_a_signer.pk), chef_a, empreinte=empreinte)
+            return "signée"
+        except signatures.DejaSignee:
+            return "déjà signée"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as executeur:
+        resultats = sorted(executeur.map(lambda _: signer_en_parallele(), range(2)))
+    assert resultats == ["déjà signée", "signée"]
+    assert Signature.objects.filter(qualite="chef").count() == 1
+    assert len(list((settings.MEDIA_ROOT / "lettres").rglob("*.pdf"))) == 1

@@ -194,7 +194,7 @@ def test_la_page_s_ouvre_anonyme_et_connecte(anonyme, chef_a):
 
 
 def test_la_verification_par_code_fait_peu_de_requetes(lettre, anonyme, chef_a, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # la lettre (et ses liens), ses signatures
+    with django_assert_max_num_queries(3):  # la lettre (et ses liens), ses avenants, ses signatures
         anonyme.get(url_code(lettre.code_verification))
     client = client_de(chef_a)
     with django_assert_max_num_queries(8):  # + session, personne, rôles
@@ -206,7 +206,7 @@ def test_la_verification_par_code_fait_peu_de_requetes(lettre, anonyme, chef_a, 
 
 
 def test_le_pdf_scelle_est_reconnu_valide(lettre, anonyme, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         reponse = envoyer(anonyme, octets_de(lettre))
 
     assert reponse.status_code == 200
@@ -276,10 +276,18 @@ def test_un_fichier_trop_gros_est_refuse_avec_un_message(anonyme, db):
     assert "Ce fichier pèse 10,0 Mo : la vérification accepte 10 Mo au plus" in texte(reponse)
 
 
-def test_le_fichier_envoye_n_est_pas_conserve(lettre, anonyme, settings):
+def test_le_fichier_envoye_n_est_pas_conserve(lettre, anonyme, settings, monkeypatch):
+    """Le fichier reste en mémoire : ni stockage, ni fichier temporaire sur le disque (que Django crée
+    au-delà de FILE_UPLOAD_MAX_MEMORY_SIZE avec ses gestionnaires par défaut)."""
+    from django.core.files import uploadedfile
+
+    def jamais_sur_disque(*args, **kwargs):
+        raise AssertionError("le fichier envoyé a été écrit sur le disque")
+
+    monkeypatch.setattr(uploadedfile.TemporaryUploadedFile, "__init__", jamais_sur_disque)
     avant = sorted(settings.MEDIA_ROOT.rglob("*"))
 
-    envoyer(anonyme, octets_de(lettre))
+    assert "Lettre valide" in texte(envoyer(anonyme, octets_de(lettre)))
     envoyer(anonyme, b"%PDF-1.7\n" + b"0" * (6 * 1024 * 1024))  # au-delà de FILE_UPLOAD_MAX_MEMORY_SIZE
 
     assert sorted(settings.MEDIA_ROOT.rglob("*")) == avant

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lettres.document import empreinte_fichier
 from lettres.models import LettreMission
-from lettres.sceau import SceauIndisponible, verifier_sceau
+from lettres.sceau import SceauIndisponible, sceau_configure, verifier_sceau
 from lettres.verification import STATUTS_PUBLICS
 from rupn.territoires.models import Academie
 
@@ -36,7 +36,9 @@ class Command(BaseCommand):
             .only("pk", "pdf", "empreinte_pdf", "code_verification", "etablissement__nom", "annee__code")
             .order_by("pk")
         )
-        self.sceau_disponible = True
+        # Réglages vides : on contrôle les empreintes seulement, et on le dit. Réglages remplis mais certificat
+        # illisible : erreur (la commande de nuit ne doit pas cesser en silence de contrôler les sceaux).
+        self.sceau_disponible = sceau_configure()
         intactes, alterees = 0, []
         for lettre in lettres.iterator(chunk_size=200):
             motifs = self.controler(lettre)
@@ -82,9 +84,8 @@ class Command(BaseCommand):
         if self.sceau_disponible:
             try:
                 resultat = verifier_sceau(octets)
-            except SceauIndisponible:
-                self.sceau_disponible = False
-            else:
-                if not resultat.valide:
-                    motifs.append(f"{SCEAU_INVALIDE} ({resultat.motif_refus})")
+            except SceauIndisponible as erreur:
+                raise CommandError(f"Le sceau est configuré mais inutilisable : {erreur}") from None
+            if not resultat.valide:
+                motifs.append(f"{SCEAU_INVALIDE} ({resultat.motif_refus})")
         return motifs

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from lettres import services, signatures
+from lettres.document import empreinte_contenu
 from lettres.models import LettreMission, Signature
 from lettres.sceau import SceauIndisponible
 from missions.models import Designation
@@ -102,7 +103,7 @@ def mener(etablissement, annee, designations, chef, etat):
     for signataire in [*personnes, chef]:
         lettre = signatures.lettre_signer(
             lettre=lettre,
-            revision=lettre.revision,
+            empreinte=empreinte_contenu(signatures.charger_lettre(lettre)),
             par=signataire,
             methode=Signature.Methode.MOT_DE_PASSE,
             adresse_ip="127.0.0.1",
