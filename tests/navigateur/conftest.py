@@ -71,11 +71,17 @@ def demo(live_server, django_db_serialized_rollback, settings, tmp_path, sceau_d
     return live_server
 
 
-@pytest.fixture
-def page(navigateur, demo):
-    contexte = navigateur.new_context(locale="fr-FR", base_url=demo.url, viewport={"width": 1280, "height": 900})
+def nouvel_onglet(navigateur, serveur):
+    """Un onglet dans un contexte de navigation neuf (sans cookie : une autre personne), en français."""
+    contexte = navigateur.new_context(locale="fr-FR", base_url=serveur.url, viewport={"width": 1280, "height": 900})
     contexte.set_default_timeout(15_000)
     onglet = contexte.new_page()
     onglet.journal = Journal(onglet)
+    return onglet
+
+
+@pytest.fixture
+def page(navigateur, demo):
+    onglet = nouvel_onglet(navigateur, demo)
     yield onglet
-    contexte.close()
+    onglet.context.close()

@@ -26,7 +26,8 @@ from rupn.comptes.models import Utilisateur
 from rupn.courriels import url_du_site
 from rupn.pilotage.demo import MOT_DE_PASSE, etablissements_demo
 from rupn.territoires.models import AnneeScolaire
-from tests.navigateur.outils import Journal, aller, capturer, connecter, verifier_page
+from tests.navigateur.conftest import nouvel_onglet
+from tests.navigateur.outils import aller, capturer, connecter, verifier_page
 from tests.navigateur.test_parcours import cliquer
 
 pytestmark = pytest.mark.navigateur
@@ -51,14 +52,6 @@ def designer_julie(college, annee):
         url_absolue=url_du_site,
     )
     return designation_accepter(designation=designation, par=julie, url_absolue=url_du_site)
-
-
-def nouvel_onglet(navigateur, demo):
-    contexte = navigateur.new_context(locale="fr-FR", base_url=demo.url, viewport={"width": 1280, "height": 900})
-    contexte.set_default_timeout(15_000)
-    onglet = contexte.new_page()
-    onglet.journal = Journal(onglet)
-    return onglet
 
 
 def menu(page, libelle):
