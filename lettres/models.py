@@ -314,6 +314,10 @@ class LettreMission(models.Model):
         chargent `avenants` par `prefetch_related`."""
         return next((avenant for avenant in self.avenants.all() if avenant.statut != self.Statut.ANNULEE), None)
 
+    def avenant_scelle(self):
+        """L'avenant qui a remplacé la lettre (scellé, puis peut-être annulé à son tour), ou None."""
+        return next((avenant for avenant in self.avenants.all() if avenant.scellee_le is not None), None)
+
     def peut_annuler(self, user):
         """La direction annule une lettre scellée (avec un motif), ou abandonne une lettre pas encore scellée ;
         pas une lettre dont un avenant est en cours : c'est lui qu'il faut mener à terme ou abandonner."""

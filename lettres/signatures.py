@@ -32,9 +32,10 @@ class DejaSignee(Exception):
 
 def texte_consentement(lettre, qualite):
     """La phrase que la personne coche pour signer ; enregistrée telle quelle avec sa signature."""
+    article = "l'avenant à la" if lettre.remplace_id else "la"
     objet = (
-        f"la lettre de mission {lettre.annee} de {lettre.etablissement.nom} (révision {lettre.revision}, "
-        f"empreinte {empreinte_contenu(lettre)[:12]}…)"
+        f"{article} lettre de mission {lettre.annee} de l'établissement "
+        f"{lettre.etablissement.nom} (révision {lettre.revision}, empreinte {empreinte_contenu(lettre)[:12]}…)"
     )
     if qualite == Signature.Qualite.RUPN:
         return (

@@ -115,7 +115,7 @@ class Verdict:
         """L'avenant scellé qui remplace la lettre (chargé avec elle), ou None."""
         if self.lettre is None:
             return None
-        return next((avenant for avenant in self.lettre.avenants.all() if avenant.scellee_le is not None), None)
+        return self.lettre.avenant_scelle()
 
 
 def _lettres_publiques():

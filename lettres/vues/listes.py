@@ -115,6 +115,7 @@ def _sans_lettre_scellee(designations):
         .annotate(
             lettre_statut=Subquery(derniere.values("statut")[:1]),
             lettre_uuid=Subquery(derniere.values("uuid")[:1]),
+            lettre_scellee_le=Subquery(derniere.values("scellee_le")[:1]),
         )
         .select_related("etablissement__departement", "agent")
         .order_by("etablissement__nom", "etablissement__uai", "agent__last_name", "agent__first_name", "pk")

@@ -117,6 +117,7 @@ def lettre_detail(request, uuid):
             "signatures": lettre.signatures.all(),
             "rupn_sans_signature": lettre.rupn_sans_signature(),
             "avenant": lettre.avenant_en_cours(),
+            "avenant_scelle": lettre.avenant_scelle(),
             "url_liste": url_liste,
             "libelle_liste": libelle_liste,
             "longueur_commentaire": services.LONGUEUR_COMMENTAIRE,

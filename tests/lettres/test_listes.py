@@ -145,7 +145,9 @@ def test_la_direction_voit_les_lettres_de_l_annee_et_les_designations_sans_lettr
         assert reverse("lettres:lettre_detail", args=[jeu["lettres"][nom].uuid]) in contenu
     assert f"{reverse('lettres:lettre_creer')}?annee={ANNEE}" in contenu
     assert "Bruno Alvarez" in contenu, "les désignations couvertes par chaque lettre"
-    assert "En relecture" in contenu and "Signée et scellée" in contenu and "Annulée" in contenu
+    assert (
+        "En relecture" in contenu and "Signée et scellée" in contenu and "Abandonnée" in contenu
+    )  # annulée sans avoir été scellée
 
 
 def test_la_direction_voit_l_annee_en_cours_par_defaut(chef_a, college_a, jeu):

@@ -346,7 +346,6 @@ def test_une_lettre_scellee_ne_change_plus(chef_a, rupn_a, scellee):
 def test_le_pdf_se_telecharge_tel_qu_il_est_stocke(rupn_a, scellee):
     reponse = client_de(rupn_a).get(_url("lettre_pdf", scellee))
     contenu = b"".join(reponse.streaming_content)
-    reponse.close()
     assert reponse["Content-Type"] == "application/pdf"
     assert scellee.code_verification in reponse["Content-Disposition"]
     assert hashlib.sha256(contenu).hexdigest() == scellee.empreinte_pdf
@@ -562,6 +561,13 @@ def test_un_avenant_scelle_puis_annule_libere_les_designations(chef_a, scellee):
     assert list(services.designations_sans_lettre(scellee.etablissement, scellee.annee)) == list(
         scellee.designations.all()
     )
+    # La lettre d'origine et sa vérification publique disent qu'aucune lettre n'est plus en vigueur.
+    page = client_de(chef_a).get(_url("lettre_detail", scellee)).content.decode()
+    assert "aucune lettre n'est en vigueur" in page and _url("lettre_detail", avenant) in page
+    publique = client_de(chef_a).get(reverse("lettres:verification_code", args=[scellee.code_verification]))
+    assert "aucune des deux n'est en vigueur" in publique.content.decode()
+    page_avenant = client_de(chef_a).get(_url("lettre_detail", avenant)).content.decode()
+    assert "annulé ensuite, il ne la remet pas en vigueur" in page_avenant and "Annulée" in page_avenant
 
 
 def test_l_avenant_ne_reprend_que_les_designations_en_cours(chef_a, college_a, scellee):

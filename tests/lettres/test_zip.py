@@ -42,8 +42,7 @@ def telecharger(utilisateur, **filtres):
     reponse = client_de(utilisateur).get(ZIP, {"annee": ANNEE, **filtres})
     assert reponse.status_code == 200, reponse.status_code
     assert reponse.streaming
-    contenu = b"".join(reponse.streaming_content)
-    reponse.close()
+    contenu = b"".join(reponse.streaming_content)  # referme la réponse (sans fermer la connexion à la base)
     return reponse, zipfile.ZipFile(io.BytesIO(contenu))
 
 
@@ -339,4 +338,3 @@ def test_nombre_de_requetes_de_la_vue(dane_toulouse, college_a, django_assert_ma
     with django_assert_max_num_queries(9):
         reponse = client.get(ZIP, {"annee": ANNEE})
         b"".join(reponse.streaming_content)
-        reponse.close()
