@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -359,3 +360,146 @@ class RelanceCouverture(models.Model):
 
     def __str__(self):
         return f"{self.etablissement_id} — {self.annee_id} ({self.le:%d/%m/%Y})"
+
+
+# Journal d'activités du RUPN
+
+
+class ActiviteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Les entrées des désignations que le rôle actif laisse voir (Designation.visible_to) : les siennes pour
+        un RUPN, celles de l'établissement pour sa direction, du périmètre pour la DANE, un correspondant ou le
+        national. Seul le RUPN les écrit (missions/journal.py)."""
+        return self.filter(designation__in=Designation.objects.visible_to(user))
+
+    def pour_annee(self, annee):
+        return self.filter(designation__annee=annee)
+
+    def avec_donnees_liste(self):
+        return self.select_related("designation__etablissement", "designation__annee")
+
+    def totaux(self):
+        """Nombre d'entrées, personnes touchées et heures, en une requête."""
+        return self.order_by().aggregate(
+            nombre=models.Count("pk"),
+            personnes=models.Sum("personnes_touchees", default=0),
+            heures=models.Sum("duree", default=Decimal(0)),
+        )
+
+
+def erreur_de_duree(duree):
+    """Le message d'une durée refusée (en heures, au quart d'heure), ou None : le modèle et les formulaires
+    le partagent."""
+    if duree < 0:
+        return "La durée se compte en heures : indiquez un nombre positif ou nul (1,5 pour une heure et demie)."
+    if duree > Activite.DUREE_MAX:
+        return (
+            f"Une entrée compte au plus {Activite.DUREE_MAX} heures : notez une activité plus longue "
+            "en plusieurs entrées."
+        )
+    if (duree * 4) % 1:
+        return "La durée se compte au quart d'heure : 0,25, 0,5, 0,75, 1, 1,25…"
+    return None
+
+
+def heures(valeur):
+    """Un nombre d'heures lisible : « 1,5 », « 0,25 », « 12 », « 1 250,75 » (espace fine entre les milliers)."""
+    entier, _, decimales = f"{valeur:,.2f}".partition(".")
+    entier, decimales = entier.replace(",", "\u202f"), decimales.rstrip("0")
+    return f"{entier},{decimales}" if decimales else entier
+
+
+class Activite(models.Model):
+    """Une entrée du journal d'activités d'un RUPN : ce qu'il a fait un jour pour sa mission dans un
+    établissement (sa désignation de l'année). L'enquête de fin d'année en reprend le résumé
+    (`missions.journal.resume_du_journal`)."""
+
+    class Categorie(models.TextChoices):
+        ACCOMPAGNEMENT = "accompagnement", "Accompagnement d'enseignants"
+        FORMATION = "formation", "Formation ou atelier animé"
+        COMMISSION = "commission", "Commission numérique"
+        ENT = "ent", "Administration de l'ENT et des services"
+        EQUIPEMENTS = "equipements", "Équipements et signalements"
+        VEILLE = "veille", "Information et veille"
+        PROJET = "projet", "Projet pédagogique"
+        AUTRE = "autre", "Autre"
+
+    class Axe(models.IntegerChoices):
+        """Les quatre axes de la lettre de mission, sous les titres du modèle par défaut
+        (lettres/modele_par_defaut.py ; un test vérifie qu'ils restent les mêmes)."""
+
+        PILOTAGE = 1, "Axe 1 — Conseiller et accompagner le chef d'établissement dans le pilotage du numérique"
+        ENSEIGNANTS = 2, "Axe 2 — Accompagner les enseignants dans leurs usages pédagogiques du numérique"
+        EQUIPEMENTS = 3, "Axe 3 — Contribuer à la disponibilité des équipements en lien avec les services d'assistance"
+        SERVICES = 4, "Axe 4 — Administrer les ressources et services pédagogiques en ligne par délégation"
+
+    DUREE_MAX = 100
+    LONGUEUR_DESCRIPTION = 2000
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    designation = models.ForeignKey(
+        Designation, on_delete=models.CASCADE, related_name="activites", verbose_name="mission"
+    )
+    date = models.DateField("date")
+    categorie = models.CharField("catégorie", max_length=20, choices=Categorie.choices)
+    axe = models.PositiveSmallIntegerField("axe de la lettre de mission", choices=Axe.choices, null=True, blank=True)
+    personnes_touchees = models.PositiveIntegerField("personnes touchées", null=True, blank=True)
+    duree = models.DecimalField("durée (heures)", max_digits=5, decimal_places=2)
+    description = models.TextField("description", max_length=LONGUEUR_DESCRIPTION)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ActiviteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée du journal d'activités"
+        verbose_name_plural = "entrées du journal d'activités"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["designation", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(duree__gte=0), name="activite_duree_positive"),
+            models.CheckConstraint(condition=Q(axe__gte=1, axe__lte=4) | Q(axe__isnull=True), name="activite_axe"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} — {self.get_categorie_display()}"
+
+    @property
+    def duree_lisible(self):
+        return heures(self.duree)
+
+    @property
+    def mission_ouverte(self):
+        """Le journal s'écrit pour une mission acceptée, validée ou terminée (pas pour une mission annulée depuis)."""
+        return self.designation.statut in Designation.STATUTS_ACCEPTES
+
+    def peut_modifier(self, user):
+        """Seule la personne désignée écrit son journal, et seulement pour une mission ouverte."""
+        return self.designation.agent_id == user.pk and self.mission_ouverte
+
+    def clean(self):
+        erreurs = {}
+        if self.date and self.designation_id:
+            annee = self.designation.annee
+            if self.date > timezone.localdate():
+                erreurs["date"] = (
+                    "Cette date est à venir : le journal note ce qui a été fait, au plus tard aujourd'hui."
+                )
+            elif not annee.debut <= self.date <= annee.fin:
+                erreurs["date"] = (
+                    f"Cette mission est celle de l'année scolaire {annee} : choisissez une date "
+                    f"du {annee.debut:%d/%m/%Y} au {annee.fin:%d/%m/%Y}."
+                )
+        if self.duree is not None and (message := erreur_de_duree(self.duree)):
+            erreurs["duree"] = message
+        # Un TextField ne vérifie pas sa longueur maximale hors des formulaires.
+        if self.description and len(self.description) > self.LONGUEUR_DESCRIPTION:
+            erreurs["description"] = message_description_trop_longue(len(self.description))
+        if erreurs:
+            raise ValidationError(erreurs)
+
+
+def message_description_trop_longue(longueur):
+    return f"La description compte {longueur:,} caractères : {Activite.LONGUEUR_DESCRIPTION:,} au plus.".replace(
+        ",", "\u202f"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions.views import academie, consentement, couverture, etablissement
+from missions.views import academie, consentement, couverture, etablissement, journal
 
 app_name = "missions"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("designations/<uuid:uuid>/accepter/", consentement.designation_accepter, name="designation_accepter"),
     path("designations/<uuid:uuid>/refuser/", consentement.designation_refuser, name="designation_refuser"),
     path("designations/reponse/<str:jeton>/", consentement.designation_repondre, name="designation_repondre"),
+    path("journal/", journal.journal_liste, name="journal"),
+    path("journal/nouvelle/", journal.journal_creer, name="journal_creer"),
+    path("journal/export.csv", journal.journal_export, name="journal_export"),
+    path("journal/<uuid:uuid>/modifier/", journal.journal_modifier, name="journal_modifier"),
+    path("journal/<uuid:uuid>/supprimer/", journal.journal_supprimer, name="journal_supprimer"),
     # Académie
     path("academie/designations/", academie.academie_designations, name="academie_designations"),
     path("academie/designations/valider/", academie.designations_valider, name="designations_valider"),

@@ -10,6 +10,7 @@ _MENUS = {
         ("Établissements", "territoires:etablissement_liste"),
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
+        ("Enquête de fin d'année", "enquetes:enquete_liste"),
     ],
     Role.Type.DANE: [
         ("Accueil", "accueil"),
@@ -19,6 +20,7 @@ _MENUS = {
         ("Enveloppes d'IMP", "missions:enveloppe_liste"),
         ("Lettres de mission", "lettres:academie_lettres"),
         ("Modèle de lettre de mission", "lettres:modele"),
+        ("Enquête de fin d'année", "enquetes:enquete_liste"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
         ("Paramètres de l'académie", "territoires:academie_parametres"),
@@ -29,23 +31,28 @@ _MENUS = {
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
         ("Lettres de mission", "lettres:academie_lettres"),
+        ("Enquête de fin d'année", "enquetes:enquete_liste"),
     ],
     Role.Type.CHEF: [
         ("Accueil", "accueil"),
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
+        ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.ADJOINT: [
         ("Accueil", "accueil"),
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
+        ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.RUPN: [
         ("Accueil", "accueil"),
         ("Mes désignations", "missions:mes_designations"),
         ("Mes lettres de mission", "lettres:mes_lettres"),
+        ("Journal d'activités", "missions:journal"),
+        ("Enquête de fin d'année", "enquetes:mes_enquetes"),
     ],
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("rupn.territoires.urls")),
     path("", include("missions.urls")),
     path("", include("lettres.urls")),
+    path("", include("enquetes.urls")),
     path("admin/", admin.site.urls),
 ]
 

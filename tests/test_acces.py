@@ -130,6 +130,22 @@ GESTION_DESIGNATION_A = {
 }
 # Ce que seule la personne désignée (rupn_a) fait : les autres ne voient pas la désignation.
 PERSONNE_DESIGNEE = {persona: 404 for persona in PERSONAS if persona != "anonyme"}
+# Les pages du journal d'activités : au RUPN seul (les autres rôles n'ont pas la page).
+RUPN_SEULEMENT = {**{persona: 403 for persona in PERSONAS if persona != "anonyme"}, "rupn_a": 200}
+
+# Le compte-rendu d'une participation du collège A : son RUPN, sa direction, son académie.
+COMPTE_RENDU_A = {**DESIGNATION_A, "rupn_a": 200}
+# La saisie de cette participation : son RUPN seulement ; 403 pour qui la voit sans la remplir.
+SAISIE_A = {
+    "chef_a": 403,
+    "adjoint_a": 403,
+    "rupn_a": 200,
+    "chef_b": 404,
+    "dane_toulouse": 403,
+    "dane_montpellier": 404,
+    "correspondant_31": 403,
+    "national": 403,
+}
 
 INVITANTS = {
     "chef_a": 200,
@@ -141,6 +157,16 @@ INVITANTS = {
     "correspondant_31": 403,
     "national": 200,
 }
+
+# L'enquête de fin d'année de Toulouse : sa DANE la construit ; le correspondant et le national la lisent.
+ENQUETE_LECTURE = {
+    **ETABLISSEMENT_REFUSE,
+    "dane_toulouse": 200,
+    "dane_montpellier": 404,
+    "correspondant_31": 200,
+    "national": 200,
+}
+ENQUETE_ECRITURE = {**ENQUETE_LECTURE, "correspondant_31": 403, "national": 403}
 
 CAS = [
     Cas("territoires:etablissement_liste", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
@@ -201,6 +227,20 @@ CAS = [
         methode="post",
     ),
     Cas("missions:designation_refuser", {**PERSONNE_DESIGNEE, "rupn_a": 200}, objet="designation_de_rupn_a"),
+    # Journal d'activités : une entrée de rupn_a (collège A), et une d'un autre RUPN du même collège.
+    Cas("missions:journal", RUPN_SEULEMENT),
+    Cas("missions:journal_creer", RUPN_SEULEMENT),
+    Cas("missions:journal_export", RUPN_SEULEMENT),
+    Cas("missions:journal_modifier", RUPN_SEULEMENT, objet="activite_a"),
+    Cas("missions:journal_supprimer", RUPN_SEULEMENT, objet="activite_a"),
+    Cas("missions:journal_supprimer", {**RUPN_SEULEMENT, "rupn_a": 302}, objet="activite_a", methode="post"),
+    Cas("missions:journal_modifier", {**RUPN_SEULEMENT, "rupn_a": 404}, objet="activite_d_un_autre_rupn"),
+    Cas(
+        "missions:journal_supprimer",
+        {**RUPN_SEULEMENT, "rupn_a": 404},
+        objet="activite_d_un_autre_rupn",
+        methode="post",
+    ),
     Cas("missions:academie_designations", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
     Cas("missions:designation_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["designations", "csv"]),
     Cas("missions:designation_export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["echeancier", "xlsx"]),
@@ -283,6 +323,80 @@ CAS = [
         objet="invitation_a",
         methode="post",
     ),
+    # Enquête de fin d'année : la participation envoyée de rupn_a (collège A). Le compte-rendu se lit dans le
+    # périmètre ; la saisie n'est qu'au RUPN : 403 pour la direction et l'académie, qui voient la participation.
+    Cas("enquetes:mes_enquetes", {**{persona: 403 for persona in PERSONAS if persona != "anonyme"}, "rupn_a": 200}),
+    Cas("enquetes:participation_detail", COMPTE_RENDU_A, objet="participation_envoyee_a"),
+    Cas("enquetes:compte_rendu_pdf", COMPTE_RENDU_A, objet="participation_envoyee_a"),
+    Cas("enquetes:participation_etape", SAISIE_A, objet="participation_envoyee_a", args=[1]),
+    Cas(
+        "enquetes:participation_etape",
+        {**SAISIE_A, "rupn_a": 302},
+        objet="participation_envoyee_a",
+        args=[1],
+        methode="post",
+    ),
+    Cas("enquetes:participation_recapitulatif", SAISIE_A, objet="participation_envoyee_a"),
+    Cas(
+        "enquetes:participation_soumettre",
+        {**SAISIE_A, "rupn_a": 302},
+        objet="participation_envoyee_a",
+        methode="post",
+    ),
+    Cas(
+        "enquetes:prendre_connaissance",
+        {**SAISIE_A, "chef_a": 302, "adjoint_a": 302, "rupn_a": 403},
+        objet="participation_envoyee_a",
+        methode="post",
+    ),
+    Cas("enquetes:comptes_rendus", DIRECTION_SEULEMENT),
+    # Construction de l'enquête de Toulouse et sa campagne (les actions postées sans données).
+    Cas("enquetes:enquete_liste", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("enquetes:enquete_creer", DANE_SEULEMENT),
+    Cas("enquetes:enquete_detail", ENQUETE_LECTURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:enquete_apercu", ENQUETE_LECTURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:participation_liste", ENQUETE_LECTURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:enquete_modifier", ENQUETE_ECRITURE, objet="enquete_de_toulouse"),
+    Cas(
+        "enquetes:enquete_modifier",
+        {**ENQUETE_ECRITURE, "dane_toulouse": 400},
+        objet="enquete_de_toulouse",
+        methode="post",
+    ),
+    Cas("enquetes:section_creer", ENQUETE_ECRITURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:section_modifier", ENQUETE_ECRITURE, objet="section_de_l_enquete"),
+    Cas("enquetes:question_creer", ENQUETE_ECRITURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:question_modifier", ENQUETE_ECRITURE, objet="question_de_l_enquete"),
+    Cas("enquetes:question_supprimer", ENQUETE_ECRITURE, objet="question_de_l_enquete"),
+    Cas(
+        "enquetes:question_supprimer",
+        {**ENQUETE_ECRITURE, "dane_toulouse": 302},
+        objet="question_de_l_enquete",
+        methode="post",
+    ),
+    Cas("enquetes:campagne_lancer", ENQUETE_ECRITURE, objet="enquete_de_toulouse"),
+    Cas(
+        "enquetes:campagne_lancer",
+        {**ENQUETE_ECRITURE, "dane_toulouse": 302},
+        objet="enquete_de_toulouse",
+        methode="post",
+    ),
+    Cas(
+        "enquetes:participations_relancer",
+        {**ENQUETE_ECRITURE, "dane_toulouse": 302},
+        objet="enquete_de_toulouse",
+        methode="post",
+    ),
+    Cas("enquetes:participation_rouvrir", ENQUETE_ECRITURE, objet="participation_envoyee_a"),
+    Cas(
+        "enquetes:participation_rouvrir",
+        {**ENQUETE_ECRITURE, "dane_toulouse": 302},
+        objet="participation_envoyee_a",
+        methode="post",
+    ),
+    Cas("enquetes:enquete_analyse", ENQUETE_LECTURE, objet="enquete_de_toulouse"),
+    Cas("enquetes:reponses_export", ENQUETE_LECTURE, objet="enquete_de_toulouse", args=["csv"]),
+    Cas("enquetes:reponses_export", ENQUETE_LECTURE, objet="enquete_de_toulouse", args=["xlsx"]),
 ]
 
 
@@ -352,10 +466,67 @@ def designation_de_rupn_a(college_a, rupn_a):
 
 
 @pytest.fixture
+def activite_a(college_a, rupn_a):
+    """Une entrée du journal de rupn_a, sur sa désignation validée du collège A pour l'année en cours."""
+    from tests.factories import DesignationFactory
+    from tests.missions.factories import ActiviteFactory
+
+    designation = DesignationFactory(etablissement=college_a, agent=rupn_a, annee=annee_courante(), validee=True)
+    return ActiviteFactory(designation=designation)
+
+
+@pytest.fixture
+def activite_d_un_autre_rupn(college_a):
+    from tests.missions.factories import ActiviteFactory
+
+    return ActiviteFactory(designation__etablissement=college_a)
+
+
+@pytest.fixture
 def designation_validee_a(college_a):
     from tests.factories import DesignationFactory
 
     return DesignationFactory(etablissement=college_a, annee=annee_courante(), validee=True)
+
+
+@pytest.fixture
+def participation_envoyee_a(college_a, rupn_a):
+    from django.utils import timezone
+
+    from enquetes import services
+    from tests.factories import DesignationFactory, academie
+
+    enquete = services.enquete_creer(academie=academie("16"), annee=annee_courante())
+    enquete.ouverture, enquete.lancee_le = timezone.localdate(), timezone.now()
+    enquete.save()
+    DesignationFactory(etablissement=college_a, agent=rupn_a, annee=enquete.annee, acceptee=True)
+    (participation,) = services.participations_creer(enquete)
+    participation.statut, participation.soumise_le = "soumise", timezone.now()
+    participation.save()
+    return participation
+
+
+@pytest.fixture
+def enquete_de_toulouse(db):
+    from enquetes import services
+    from tests.factories import academie
+
+    return services.enquete_creer(academie=academie("16"), annee=annee_courante())
+
+
+@pytest.fixture
+def section_de_l_enquete(enquete_de_toulouse):
+    """Sections et questions s'adressent par leur clé : `_url` lit `.uuid`."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(uuid=enquete_de_toulouse.sections.first().pk)
+
+
+@pytest.fixture
+def question_de_l_enquete(enquete_de_toulouse):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(uuid=enquete_de_toulouse.questions.get(code="discipline").pk)
 
 
 def annee_courante():
@@ -368,7 +539,7 @@ def _url(cas, request):
     args = list(cas.args)
     if cas.objet:
         objet = request.getfixturevalue(cas.objet)
-        args.append(objet.uuid)
+        args.insert(0, objet.uuid)  # l'objet d'abord : …/<uuid>/etape/<rang>/
     return reverse(cas.nom, args=args)
 
 
@@ -380,7 +551,10 @@ def test_matrice_d_acces(cas, persona, request):
     url = _url(cas, request)
     client = request.getfixturevalue("anonyme") if persona == "anonyme" else client_de(utilisateurs[persona])
     reponse = getattr(client, cas.methode)(url)
-    reponse.close()  # une réponse fichier (PDF) referme son fichier
+    if reponse.streaming:
+        # Lue jusqu'au bout, une réponse fichier (PDF) referme son fichier. Pas de reponse.close() : il
+        # fermerait la connexion à PostgreSQL au milieu de la transaction du test.
+        b"".join(reponse.streaming_content)
     if persona == "anonyme":
         assert reponse.status_code == 302
         assert reponse["Location"].startswith(reverse("account_login"))

@@ -2,9 +2,10 @@
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from enquetes.models import Participation
 from lettres.models import LettreMission
 from lettres.services import designations_sans_lettre
-from missions.models import Designation
+from missions.models import Activite, Designation
 from rupn.comptes.models import Invitation, Role
 from rupn.territoires.models import (
     Academie,
@@ -53,6 +54,19 @@ def contexte_accueil(user):
             de_l_annee = Designation.objects.filter(etablissement=role.etablissement, annee=annee)
             contexte["designations_de_l_annee"] = de_l_annee.engagees().count()
             contexte["designations_refusees"] = de_l_annee.filter(statut=Designation.Statut.REFUSEE).count()
+            contexte["comptes_rendus_a_lire"] = (
+                Participation.objects.visible_to(user)
+                .filter(statut=Participation.Statut.SOUMISE, lue_le__isnull=True)
+                .count()
+            )
+        elif role.type == Role.Type.RUPN:
+            contexte["entrees_du_journal"] = Activite.objects.visible_to(user).pour_annee(annee).count()
+            contexte["enquetes_a_remplir"] = list(
+                Participation.objects.visible_to(user)
+                .filter(enquete__annee=annee, enquete__lancee_le__isnull=False)
+                .exclude(statut=Participation.Statut.SOUMISE)
+                .select_related("enquete", "designation__etablissement")
+            )
     if role.type in (Role.Type.DANE, Role.Type.CHEF, Role.Type.ADJOINT):
         contexte["invitations_en_attente"] = Invitation.objects.visible_to(user).en_attente().count()
     return contexte

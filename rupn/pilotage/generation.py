@@ -20,7 +20,9 @@ Les années scolaires sont des données de référence : créées au besoin, jam
 import csv
 import datetime
 import functools
+import io
 import itertools
+import json
 import random
 import time
 import unicodedata
@@ -35,6 +37,9 @@ from django.db.models import Sum
 from django.db.models.deletion import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL
 from django.utils import timezone
 
+from enquetes import enquete_par_defaut
+from enquetes.models import Enquete, Participation, Question, Reponse, Section
+from enquetes.services import STATUTS_PARTICIPANTS
 from missions.echeancier import mois_de_mission, montant_du
 from missions.models import Designation, Enveloppe, TauxIMP, Transition
 from rupn.comptes.models import Role, Utilisateur
@@ -921,6 +926,232 @@ def generer_enveloppes(contexte):
     return {"enveloppes": len(enveloppes)}
 
 
+# --- Étape : enquêtes de fin d'année -------------------------------------------------------------
+
+PART_ENVOYEES = 0.6
+PART_COMMENCEES = 0.2
+"""Participations envoyées, commencées (les autres restent à remplir)."""
+SECTION_ACADEMIE = {
+    "titre": "Questions de l'académie",
+    "description": "Les questions que l'académie ajoute à l'enquête par défaut.",
+    "questions": [
+        {
+            "code": "usage_tablettes",
+            "libelle": "Les tablettes de l'établissement sont-elles utilisées en classe ?",
+            "type": "echelle",
+            "aide": "1 : jamais, 5 : chaque semaine.",
+        },
+        {
+            "code": "ateliers_parents",
+            "libelle": "Combien d'ateliers avez-vous animés pour les parents ?",
+            "type": "nombre",
+        },
+        {
+            "code": "outils_collaboratifs",
+            "libelle": "Quels outils collaboratifs les collègues utilisent-ils ?",
+            "type": "choix_multiple",
+            "options": ["Pad", "Tableur partagé", "Mur collaboratif", "Carte mentale", "Visioconférence"],
+        },
+    ],
+}
+# Bornes (minimum, maximum, mode) des nombres plausibles, par code ; les autres : de 0 à 10.
+NOMBRES_ENQUETE = {
+    "anciennete_rupn": (1, 15, 3),
+    "temps_hebdomadaire": (1, 6, 2),
+    "accompagnements": (0, 40, 8),
+    "formations_animees": (0, 10, 2),
+    "personnes_touchees": (0, 150, 30),
+    "projets_pedagogiques": (0, 8, 2),
+    "reunions_commission": (0, 6, 2),
+    "actions_administration": (0, 120, 20),
+    "signalements": (0, 30, 5),
+    "formations_suivies": (0, 6, 2),
+    "ateliers_parents": (0, 4, 0),
+}
+POIDS_ECHELLE = (5, 15, 30, 35, 15)
+TEXTES_ENQUETE = {
+    "discipline": [
+        "Mathématiques",
+        "Technologie",
+        "Documentation",
+        "Histoire-géographie",
+        "Physique-chimie",
+        "Lettres",
+    ],
+    "bilan_annee": [
+        "Une année riche, avec beaucoup de demandes sur l'ENT.",
+        "Année chargée : le temps manque pour accompagner tout le monde.",
+        "Des collègues de plus en plus autonomes, c'est encourageant.",
+        "Beaucoup de dépannage, trop peu de pédagogie.",
+    ],
+}
+TEXTES_LIBRES = [
+    "Former les nouveaux collègues à l'ENT dès la rentrée.",
+    "Davantage de temps de concertation avec la direction.",
+    "Les usages de l'intelligence artificielle inquiètent et intéressent.",
+    "Le Wi-Fi reste le premier frein aux usages en classe.",
+    "Un temps d'échange entre RUPN du bassin serait précieux.",
+]
+
+
+def enquetes_synthetiques():
+    return Enquete.objects.filter(titre__startswith=MARQUEUR)
+
+
+def effacer_enquetes():
+    return effacer_en_masse(enquetes_synthetiques())
+
+
+def _reponse_plausible(aleatoire, question):
+    """Une réponse plausible à `question` (un dictionnaire de l'enquête par défaut), ou None (sans réponse)."""
+    type_ = question["type"]
+    if not question.get("obligatoire") and aleatoire.random() < (0.6 if type_ == "texte_long" else 0.08):
+        return None
+    if type_ == "choix_unique":
+        options = question["options"]
+        return aleatoire.choices(options, range(len(options) + 1, 1, -1))[0]
+    if type_ == "choix_multiple":
+        return [option for option in question["options"] if aleatoire.random() < 0.35] or [question["options"][0]]
+    if type_ == "echelle":
+        return aleatoire.choices(range(1, 6), POIDS_ECHELLE)[0]
+    if type_ == "oui_non":
+        return aleatoire.random() < 0.65
+    if type_ == "nombre":
+        minimum, maximum, mode = NOMBRES_ENQUETE.get(question["code"], (0, 10, 2))
+        return round(aleatoire.triangular(minimum, maximum, mode))
+    return aleatoire.choice(TEXTES_ENQUETE.get(question["code"], TEXTES_LIBRES))
+
+
+def _enquete_synthetique(aleatoire, academie, annee, precedente):
+    """L'enquête (par défaut, plus la section de l'académie), ses sections et ses questions ; rend
+    (enquête, [(question, dictionnaire)])."""
+    ouverture = datetime.date(annee.fin.year, 5, 15)
+    enquete = Enquete.objects.create(
+        uuid=uuid_aleatoire(aleatoire),
+        academie=academie,
+        annee=annee,
+        titre=MARQUEUR + enquete_par_defaut.TITRE,
+        introduction=enquete_par_defaut.INTRODUCTION,
+        ouverture=ouverture,
+        cloture=datetime.date(annee.fin.year, 6, 30),
+        lancee_le=timezone.make_aware(datetime.datetime.combine(ouverture, datetime.time(8))),
+        copie_de=precedente,
+    )
+    modeles = [*enquete_par_defaut.SECTIONS, SECTION_ACADEMIE]
+    sections = Section.objects.bulk_create(
+        [
+            Section(enquete=enquete, titre=modele["titre"], description=modele["description"], ordre=rang)
+            for rang, modele in enumerate(modeles, start=1)
+        ]
+    )
+    questions = []
+    for section, modele in zip(sections, modeles, strict=True):
+        for rang, question in enumerate(modele["questions"], start=1):
+            questions.append((Question(enquete=enquete, section=section, ordre=rang, **question), question))
+    Question.objects.bulk_create([question for question, _ in questions])
+    return enquete, questions
+
+
+def _inserer_reponses(lignes, horodatage):
+    """Écrit les réponses [(participation_id, question_id, valeur)] : COPY sur PostgreSQL (deux millions de
+    lignes à l'échelle 1 : `bulk_create` y mettrait plusieurs minutes), `bulk_create` ailleurs."""
+    if connection.vendor != "postgresql":
+        _creer_par_lots(
+            Reponse,
+            [Reponse(participation_id=p, question_id=q, valeur=v, modifiee_le=horodatage) for p, q, v in lignes],
+        )
+        return
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon)
+    quand = horodatage.isoformat()
+    for participation_id, question_id, valeur in lignes:
+        ecrivain.writerow((participation_id, question_id, json.dumps(valeur, ensure_ascii=False), quand))
+    tampon.seek(0)
+    with connection.cursor() as curseur:
+        curseur.copy_expert(
+            f"COPY {Reponse._meta.db_table} (participation_id, question_id, valeur, modifiee_le) "
+            "FROM STDIN WITH (FORMAT csv)",
+            tampon,
+        )
+
+
+def generer_enquetes(contexte):
+    """Pour chaque académie et chaque année : une enquête de 40 questions (l'enquête par défaut et trois
+    questions de l'académie, mêmes codes chaque année), une participation par désignation acceptée, validée
+    ou terminée ; 60 % sont envoyées avec une réponse plausible à chaque question (les facultatives restent
+    parfois vides), 20 % commencées (les premières sections), les autres à remplir. Une académie qui a déjà
+    son enquête réelle pour une année n'en reçoit pas de synthétique."""
+    aleatoire = contexte.aleatoire("enquêtes")
+    annees = [AnneeScolaire.pour_rentree(rentree) for rentree in contexte.rentrees]
+    reelles = set(Enquete.objects.values_list("academie_id", "annee_id"))
+    comptes = dict.fromkeys(["enquêtes", "questions d'enquête", "participations", "envoyées", "réponses"], 0)
+    for academie in Academie.objects.order_by("code"):
+        precedente = None
+        reponses_academie = 0
+        for annee in annees:
+            if (academie.pk, annee.pk) in reelles:
+                precedente = None
+                continue
+            enquete, questions = _enquete_synthetique(aleatoire, academie, annee, precedente)
+            precedente = enquete
+            designations = (
+                designations_synthetiques()
+                .filter(etablissement__academie=academie, annee=annee, statut__in=STATUTS_PARTICIPANTS)
+                .order_by("uuid")
+                .values_list("pk", flat=True)
+            )
+            participations = []
+            for designation_id in designations:
+                tirage = aleatoire.random()
+                envoyee = tirage < PART_ENVOYEES
+                soumise_le = None
+                if envoyee:
+                    soumise_le = enquete.lancee_le + datetime.timedelta(minutes=aleatoire.randint(60, 46 * 24 * 60))
+                statut = (
+                    Participation.Statut.SOUMISE
+                    if envoyee
+                    else Participation.Statut.EN_COURS
+                    if tirage < PART_ENVOYEES + PART_COMMENCEES
+                    else Participation.Statut.A_FAIRE
+                )
+                participations.append(
+                    Participation(
+                        uuid=uuid_aleatoire(aleatoire),
+                        enquete=enquete,
+                        designation_id=designation_id,
+                        statut=statut,
+                        soumise_le=soumise_le,
+                        invitee_le=enquete.lancee_le,
+                    )
+                )
+            _creer_par_lots(Participation, participations)
+            if any(p.pk is None for p in participations):
+                ids = dict(Participation.objects.filter(enquete=enquete).values_list("uuid", "pk"))
+                for participation in participations:
+                    participation.pk = ids[participation.uuid]
+            lignes = []
+            for participation in participations:
+                if participation.statut == Participation.Statut.A_FAIRE:
+                    continue
+                posees = questions
+                if participation.statut == Participation.Statut.EN_COURS:
+                    derniere_section = aleatoire.randint(1, 4)
+                    posees = [(q, d) for q, d in questions if q.section.ordre <= derniere_section]
+                for question, modele in posees:
+                    valeur = _reponse_plausible(aleatoire, modele)
+                    if valeur is not None:
+                        lignes.append((participation.pk, question.pk, valeur))
+            _inserer_reponses(lignes, enquete.lancee_le)
+            comptes["enquêtes"] += 1
+            comptes["questions d'enquête"] += len(questions)
+            comptes["participations"] += len(participations)
+            comptes["envoyées"] += sum(p.statut == Participation.Statut.SOUMISE for p in participations)
+            comptes["réponses"] += len(lignes)
+            reponses_academie += len(lignes)
+        contexte.progression(f"enquêtes : académie {academie.code} {academie.nom}, {reponses_academie} réponses")
+    return comptes
+
+
 ETAPES = [
     Etape("années scolaires", generer_annees),
     Etape("bassins", generer_bassins, effacer_bassins),
@@ -928,6 +1159,7 @@ ETAPES = [
     Etape("personnes", generer_personnes, effacer_personnes),
     Etape("désignations", generer_designations, effacer_designations),
     Etape("enveloppes", generer_enveloppes, effacer_enveloppes),
+    Etape("enquêtes", generer_enquetes, effacer_enquetes),
 ]
 
 

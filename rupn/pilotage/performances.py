@@ -33,6 +33,7 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from enquetes.models import Enquete, Participation, Reponse
 from lettres.document import pdf_scelle
 from lettres.management.commands.creer_certificat_sceau import pkcs12_auto_signe
 from lettres.models import LettreMission, Signature
@@ -278,15 +279,15 @@ def _noter_requete(requetes, execute, sql, params, many, context):
 
 
 def mesurer_pages(utilisateur, pages):
-    """Pour chaque page {nom: nom d'URL}, rend {nom: (durée médiane en s, requêtes SQL)} : un premier
-    appel (gabarits compilés, caches remplis) vérifie la réponse, un deuxième compte les requêtes
-    (par `execute_wrapper` : CaptureQueriesContext ne voit plus rien une fois le journal de DEBUG plein),
-    REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée."""
+    """Pour chaque page {nom: nom d'URL, ou adresse commençant par « / »}, rend {nom: (durée médiane en s,
+    requêtes SQL)} : un premier appel (gabarits compilés, caches remplis) vérifie la réponse, un deuxième
+    compte les requêtes (par `execute_wrapper` : CaptureQueriesContext ne voit plus rien une fois le journal
+    de DEBUG plein), REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée."""
     client = client_connecte(utilisateur)
     resultats = {}
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         for nom, nom_url in pages.items():
-            url = reverse(nom_url)
+            url = nom_url if nom_url.startswith("/") else reverse(nom_url)
             reponse = client.get(url, secure=True)
             if reponse.status_code != 200:
                 raise MesureImpossible(
@@ -444,3 +445,45 @@ def mesurer_lettres(mesures, parametres):
     verifier_base(mesures)
     with sceau_disponible(mesures):
         mesure_annulee(lambda: _mesurer_sceau_et_zip(mesures))
+
+
+# --- Scénario « enquetes » ------------------------------------------------------------------------
+
+
+@scenario("enquetes")
+def mesurer_enquetes(mesures, parametres):
+    """Analyse des réponses à l'enquête de l'année de la plus grande académie synthétique, vue par un de ses
+    comptes DANE comme dans « designations » : temps serveur médian et requêtes SQL de la page d'analyse et
+    de l'export CSV des réponses, avec le volume analysé (participations, réponses)."""
+    academie = plus_grande_academie()
+    annee = AnneeScolaire.objects.courante()
+    enquete = Enquete.objects.filter(academie=academie, annee=annee).first() if academie and annee else None
+    if enquete is None:
+        raise MesureImpossible(f"Scénario « enquetes » : pas d'enquête synthétique de l'année, {SANS_DONNEES}")
+    dane = (
+        Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}", roles__type=Role.Type.DANE, roles__academie=academie)
+        .order_by("email")
+        .first()
+    )
+    if dane is None:
+        raise MesureImpossible(f"Scénario « enquetes » : aucun compte DANE synthétique, {SANS_DONNEES}")
+    verifier_base(mesures)
+    mesures.info("academie", f"{academie.code} {academie.nom}")
+    mesures.info("annee", annee.code)
+    participations = Participation.objects.filter(enquete=enquete)
+    envoyees = participations.filter(statut=Participation.Statut.SOUMISE)
+    mesures.figure("questions", enquete.questions.count(), "questions")
+    mesures.figure("participations", participations.count(), "participations")
+    mesures.figure("participations_envoyees", envoyees.count(), "participations")
+    mesures.figure("reponses", Reponse.objects.filter(participation__in=envoyees).count(), "réponses")
+    pages = {
+        "analyse": reverse("enquetes:enquete_analyse", args=[enquete.uuid]),
+        "export_csv": reverse("enquetes:reponses_export", args=[enquete.uuid, "csv"]),
+    }
+    try:
+        _, resultats = mesure_annulee(lambda: mesurer_pages(dane, pages))
+    except MesureImpossible as erreur:
+        raise MesureImpossible(f"Scénario « enquetes » : {erreur}") from None
+    for nom, (mediane, requetes) in resultats.items():
+        mesures.figure(f"{nom}_ms", mediane * 1000, "ms")
+        mesures.figure(f"{nom}_requetes", requetes, "requêtes")

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from lettres.models import LettreMission, Signature
 from lettres.sceau import verifier_sceau
-from missions.models import Designation, Enveloppe, Transition
+from missions.models import Activite, Designation, Enveloppe, Transition
 from rupn.comptes.models import Role, Utilisateur
 from rupn.territoires.models import Etablissement, ImportAnnuaire
 
@@ -29,6 +29,7 @@ def _compter():
         "désignations": Designation.objects.count(),
         "changements d'état": Transition.objects.count(),
         "enveloppes": Enveloppe.objects.count(),
+        "entrées du journal": Activite.objects.count(),
     }
 
 
@@ -45,14 +46,22 @@ def test_la_demonstration_est_idempotente_et_affiche_les_comptes():
         "désignations": 80,
         "changements d'état": 218,
         "enveloppes": 84,
+        # 10 entrées pour chacune des 4 missions des personas RUPN (journal.py).
+        "entrées du journal": 40,
     }
     assert "dane@demo.rupn.example" in sortie.getvalue() and "demo-rupn-2026" in sortie.getvalue()
     assert ": 80 créées, 0 déjà présentes ; enveloppes d'IMP : 84 fixées." in sortie.getvalue()
+    assert "Journal d'activités des personas RUPN : 40 entrées créées, 0 missions déjà renseignées." in (
+        sortie.getvalue()
+    )
 
     sortie = StringIO()
     call_command("charger_demo", forcer=True, stdout=sortie)
     assert _compter() == compte
     assert ": 0 créées, 80 déjà présentes ; enveloppes d'IMP : 0 fixées." in sortie.getvalue()
+    assert "Journal d'activités des personas RUPN : 0 entrées créées, 4 missions déjà renseignées." in (
+        sortie.getvalue()
+    )
     assert {role.type for role in Role.objects.all()} == set(Role.Type)
     assert Utilisateur.objects.get(email="rupn.deux@demo.rupn.example").roles.count() == 2
 

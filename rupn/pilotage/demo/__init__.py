@@ -1,6 +1,6 @@
 """Données de démonstration : les vrais établissements de l'académie de Toulouse, des
-personnes fictives, une par rôle, des désignations de RUPN (designations.py) et leurs lettres
-de mission (lettres.py).
+personnes fictives, une par rôle, des désignations de RUPN (designations.py), leurs lettres
+de mission (lettres.py) et le journal d'activités des personas RUPN (journal.py).
 Idempotent : relancer ne crée rien de plus.
 
 Les issues suivantes ajoutent leurs étapes à ETAPES (lettres, enquêtes…).
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from rupn.comptes.models import Role, Utilisateur
-from rupn.pilotage.demo import designations, lettres
+from rupn.pilotage.demo import designations, journal, lettres
 from rupn.territoires.annuaire import importer_annuaire
 from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
@@ -127,7 +127,18 @@ def charger_lettres(sortie):
     )
 
 
-ETAPES = [charger_etablissements, charger_personnes, charger_annees, charger_designations, charger_lettres]
+def charger_journal(sortie):
+    journal.charger(sortie)
+
+
+ETAPES = [
+    charger_etablissements,
+    charger_personnes,
+    charger_annees,
+    charger_designations,
+    charger_lettres,
+    charger_journal,
+]
 
 
 def charger(sortie=print):

@@ -1,0 +1,85 @@
+"""Écritures de l'enquête : création (depuis l'enquête par défaut ou celle de l'an dernier) et
+participations des RUPN. Les pages de construction, de campagne, de saisie et d'analyse ajoutent leurs
+services dans leurs propres modules (construction.py, saisie.py, analyse.py)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from enquetes import enquete_par_defaut
+from enquetes.models import Enquete, Participation, Question, Section
+from missions.models import Designation
+
+# Les désignations dont le RUPN répond à l'enquête : acceptées, validées, ou terminées en cours d'année.
+STATUTS_PARTICIPANTS = [Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE, Designation.Statut.TERMINEE]
+
+
+def _creer_questions(enquete, sections):
+    """`sections` : [(titre, description, [dictionnaires de question])], dans l'ordre."""
+    for rang_section, (titre, description, questions) in enumerate(sections, start=1):
+        section = Section.objects.create(enquete=enquete, titre=titre, description=description, ordre=rang_section)
+        nouvelles = [
+            Question(enquete=enquete, section=section, ordre=rang, **question)
+            for rang, question in enumerate(questions, start=1)
+        ]
+        for question in nouvelles:
+            question.full_clean(exclude=["enquete", "section"])
+        Question.objects.bulk_create(nouvelles)
+
+
+def _sections_par_defaut():
+    return [(s["titre"], s["description"], s["questions"]) for s in enquete_par_defaut.SECTIONS]
+
+
+def _sections_de(enquete):
+    """Les sections et questions posées (non masquées) d'une enquête, pour la copier : codes gardés."""
+    champs = ("code", "libelle", "aide", "type", "options", "obligatoire", "prerempli")
+    return [
+        (
+            section.titre,
+            section.description,
+            [
+                {champ: getattr(question, champ) for champ in champs}
+                for question in section.questions.all()
+                if not question.masquee
+            ],
+        )
+        for section in enquete.sections.prefetch_related("questions")
+    ]
+
+
+@transaction.atomic
+def enquete_creer(*, academie, annee, depuis=None):
+    """Crée l'enquête de l'académie pour l'année : copie de `depuis` (une enquête de l'académie, en général
+    celle de l'an dernier : mêmes codes, sans les questions masquées) ou, à défaut, l'enquête par défaut."""
+    if Enquete.objects.filter(academie=academie, annee=annee).exists():
+        raise ValidationError(f"L'académie a déjà son enquête {annee} : modifiez-la plutôt que d'en créer une autre.")
+    if depuis is not None and depuis.academie_id != academie.pk:
+        raise ValidationError("On ne copie que l'enquête d'une année précédente de la même académie.")
+    enquete = Enquete(
+        academie=academie,
+        annee=annee,
+        titre=depuis.titre if depuis else enquete_par_defaut.TITRE,
+        introduction=depuis.introduction if depuis else enquete_par_defaut.INTRODUCTION,
+        copie_de=depuis,
+    )
+    enquete.full_clean()
+    enquete.save()
+    _creer_questions(enquete, _sections_de(depuis) if depuis else _sections_par_defaut())
+    return enquete
+
+
+def designations_participantes(enquete):
+    return Designation.objects.filter(
+        etablissement__academie=enquete.academie, annee=enquete.annee, statut__in=STATUTS_PARTICIPANTS
+    )
+
+
+@transaction.atomic
+def participations_creer(enquete):
+    """Une participation par désignation acceptée de l'année qui n'en a pas encore (les désignations
+    acceptées après le lancement s'ajoutent ainsi) ; rend les participations créées."""
+    nouvelles = [
+        Participation(enquete=enquete, designation=designation)
+        for designation in designations_participantes(enquete).filter(participation__isnull=True)
+    ]
+    return Participation.objects.bulk_create(nouvelles)
