@@ -27,7 +27,8 @@ from django.db.models import Case, Count, F, JSONField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from enquetes.construction import enquete_precedente
-from enquetes.models import Participation, Question, Reponse
+from enquetes.models import Participation, Question, Reponse, est_vide
+from enquetes.services import STATUTS_PARTICIPANTS
 from rupn.territoires.models import Etablissement
 
 Type = Question.Type
@@ -40,8 +41,12 @@ SANS_BASSIN = "Sans bassin"
 
 
 def participations_du_perimetre(user, enquete):
-    """Les participations à l'enquête que le rôle actif laisse voir (tous états)."""
-    return Participation.objects.visible_to(user).filter(enquete=enquete)
+    """Les participations à l'enquête que le rôle actif laisse voir (tous états), sans celles dont la
+    désignation a été annulée ou refusée avant l'envoi : elles ne sont plus attendues. Une participation
+    envoyée compte toujours : ses réponses ont été remises."""
+    return Participation.objects.visible_to(user).filter(
+        Q(designation__statut__in=STATUTS_PARTICIPANTS) | Q(statut=ENVOYEE), enquete=enquete
+    )
 
 
 # --- Filtres et répartition ---------------------------------------------------------------------------
@@ -199,10 +204,6 @@ def taux_de_reponse(groupes):
 
 
 # --- Réponses à une question ------------------------------------------------------------------------
-
-
-def est_vide(valeur):
-    return valeur is None or valeur == "" or valeur == []
 
 
 def _est_nombre(valeur):

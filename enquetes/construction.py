@@ -233,6 +233,16 @@ def question_modifier(*, question, section, code, libelle, type, options, obliga
                 )
     if erreurs:
         raise ValidationError(erreurs)
+    # Le préremplissage ne vaut que pour un type (enquetes/preremplissage.py) : un nombre pour les clés « journal_* »,
+    # oui ou non pour « lettre_signee ». Un autre type recevrait une valeur proposée qui ne lui convient pas.
+    if question.prerempli.startswith("journal_"):
+        attendu = Question.Type.NOMBRE
+    elif question.prerempli == "lettre_signee":
+        attendu = Question.Type.OUI_NON
+    else:
+        attendu = None
+    if attendu is not None and type != attendu:
+        question.prerempli = ""
     question.section, question.code, question.libelle, question.type = section, code, libelle, type
     question.obligatoire, question.aide, question.masquee = obligatoire, aide, masquee
     if ordre is not None:
@@ -390,21 +400,27 @@ def campagne_lancer(*, enquete, url_absolue, maintenant=None):
 
 
 def non_repondants(participations):
-    return participations.exclude(statut=Statut.SOUMISE)
+    """Les participations encore attendues : pas envoyées, et dont la désignation n'a été ni annulée ni refusée."""
+    return services.dues(participations).exclude(statut=Statut.SOUMISE)
+
+
+DELAI_ENTRE_DEUX_RELANCES_A_LA_DEMANDE = datetime.timedelta(hours=1)
 
 
 @transaction.atomic
 def participations_relancer(*, enquete, participations, url_absolue, maintenant=None):
     """Relance, à la demande de la DANE, les participations choisies de l'enquête qui ne sont pas envoyées
-    (les autres sont ignorées), sans délai minimal ; note `relancee_le`. La campagne doit être ouverte."""
+    (les autres sont ignorées), sans autre délai qu'une heure depuis la dernière relance (un double envoi du
+    formulaire, ou la commande qui tourne en même temps, ne relance qu'une fois) ; note `relancee_le`. La
+    campagne doit être ouverte."""
     maintenant = maintenant or timezone.now()
     jour = timezone.localdate(maintenant)
     if not enquete.lancee:
         raise ValidationError("La campagne n'est pas lancée : lancez-la, les invitations partiront alors.")
     if enquete.close(jour):
         raise ValidationError(
-            f"La campagne est close depuis le {_date(enquete.cloture)} : reportez la clôture, ou rouvrez une "
-            "participation."
+            f"La campagne est close (son dernier jour était le {_date(enquete.cloture)}) : reportez la clôture, "
+            "ou rouvrez une participation."
         )
     if not enquete.ouverte(jour):
         raise ValidationError(
@@ -413,7 +429,12 @@ def participations_relancer(*, enquete, participations, url_absolue, maintenant=
         )
     choisies = Participation.objects.filter(enquete=enquete, pk__in=[p.pk for p in participations])
     envois = Envois()
-    cibles = list(non_repondants(choisies).select_for_update(of=("self",)).values_list("pk", flat=True))
+    cibles = list(
+        non_repondants(choisies)
+        .select_for_update(of=("self",))
+        .exclude(relancee_le__gte=maintenant - DELAI_ENTRE_DEUX_RELANCES_A_LA_DEMANDE)
+        .values_list("pk", flat=True)
+    )
     _relancer(
         Participation.objects.filter(pk__in=cibles), url_absolue=url_absolue, maintenant=maintenant, envois=envois
     )
@@ -442,7 +463,22 @@ def participation_rouvrir(*, participation, url_absolue):
             "Cette participation est encore ouverte à la saisie (pas envoyée, campagne en cours) : rien à rouvrir."
         )
     participation.statut, participation.rouverte, participation.soumise_le = Statut.EN_COURS, True, None
-    participation.save(update_fields=["statut", "rouverte", "soumise_le", "modifiee_le"])
+    # La direction lira la nouvelle version : sa prise de connaissance repart de zéro, et le compte-rendu
+    # figé à l'envoi se lit de nouveau en direct jusqu'au prochain envoi.
+    participation.lue_le, participation.lue_par, participation.commentaire_direction = None, None, ""
+    participation.compte_rendu = None
+    participation.save(
+        update_fields=[
+            "statut",
+            "rouverte",
+            "soumise_le",
+            "lue_le",
+            "lue_par",
+            "commentaire_direction",
+            "compte_rendu",
+            "modifiee_le",
+        ]
+    )
     agent = participation.designation.agent
     if agent.is_active and agent.email:
         envoyer_apres_validation(

@@ -9,7 +9,7 @@ qu'il annonce ou qu'il contient : rien d'autre ne se perd.
 
 from decimal import Decimal, InvalidOperation
 
-from enquetes.models import Question
+from enquetes.models import Question, est_vide
 
 CHAMP_PRESENCE = "_questions"
 LONGUEUR_TEXTE_COURT = 300
@@ -23,10 +23,6 @@ Type = Question.Type
 
 def nom_du_champ(question):
     return question.code
-
-
-def est_vide(valeur):
-    return valeur is None or valeur == "" or valeur == []
 
 
 class FormulaireEtape:

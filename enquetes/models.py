@@ -3,12 +3,13 @@ participations des RUPN (une par désignation acceptée de l'année) et leurs r�
 
 L'enquête tient lieu de compte-rendu d'activité du RUPN à sa direction, qui en prend connaissance.
 Une fois des réponses enregistrées, une question peut être masquée ou ajoutée, mais ni supprimée ni
-changée de type (enquetes/services.py) : aucune réponse ne se perd et les années restent comparables.
+changée de type (enquetes/construction.py) : aucune réponse ne se perd et les années restent comparables.
 """
 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -109,11 +110,27 @@ class Section(models.Model):
         return self.titre
 
 
-code_valide = RegexValidator(
+_format_du_code = RegexValidator(
     r"^[a-z][a-z0-9_]{1,49}$",
     "Le code d'une question : des minuscules sans accent, chiffres et « _ », commençant par une lettre "
     "(2 à 50 caractères), par exemple « formations_animees ».",
 )
+
+# Le champ de saisie d'une question porte son code (enquetes/forms_saisie.py) : un code ne prend pas le nom
+# d'un autre champ du formulaire d'étape (jeton CSRF, bouton « action », questions annoncées « _questions »,
+# révision de l'étape), sinon sa réponse et ce champ se mélangeraient dans l'envoi.
+CODES_RESERVES = frozenset({"action", "csrfmiddlewaretoken", "_questions", "revision"})
+
+
+def code_valide(code):
+    """Le validateur du code d'une question : son format, puis les noms réservés par le formulaire de saisie."""
+    _format_du_code(code)
+    if code in CODES_RESERVES:
+        raise ValidationError(
+            f"Le code « {code} » est réservé par le formulaire de saisie de l'enquête : choisissez-en un autre, "
+            f"par exemple « {code}_rupn ».",
+            code="reserve",
+        )
 
 
 class Question(models.Model):
@@ -145,7 +162,8 @@ class Question(models.Model):
         "préremplie depuis",
         max_length=40,
         blank=True,
-        help_text="Ce que le service sait déjà (journal d'activités) : voir enquetes/preremplissage.py.",
+        help_text="Ce que le service sait déjà (journal d'activités, lettre de mission) : voir "
+        "enquetes/preremplissage.py.",
     )
     ordre = models.PositiveIntegerField("ordre", default=0)
 
@@ -200,6 +218,13 @@ class Participation(models.Model):
         verbose_name="prise de connaissance par",
     )
     commentaire_direction = models.TextField("commentaire de la direction", blank=True)
+    compte_rendu = models.JSONField(
+        "compte-rendu envoyé",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Le compte-rendu figé à l'envoi (enquetes.saisie.donnees_compte_rendu) : ce que la direction lit.",
+    )
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = ParticipationQuerySet.as_manager()
@@ -216,10 +241,18 @@ class Participation(models.Model):
         return reverse("enquetes:participation_detail", args=[self.uuid])
 
     def modifiable(self, jour=None):
-        """Le RUPN peut encore écrire : pas envoyée, et campagne ouverte (ou participation rouverte)."""
-        if self.statut == self.Statut.SOUMISE:
+        """Le RUPN peut encore écrire : pas envoyée, désignation toujours acceptée (ni annulée ni refusée), et
+        campagne ouverte (ou participation rouverte)."""
+        from enquetes.services import est_due
+
+        if self.statut == self.Statut.SOUMISE or not est_due(self):
             return False
         return self.rouverte or self.enquete.ouverte(jour)
+
+
+def est_vide(valeur):
+    """Une réponse sans valeur : rien, texte vide ou aucun choix coché."""
+    return valeur is None or valeur == "" or valeur == []
 
 
 class Reponse(models.Model):

@@ -39,13 +39,6 @@ CATEGORIES_JOURNAL = {
     "journal_autre": Categorie.AUTRE,
 }
 
-# Les clés permises, pour le formulaire de construction (choix du champ « préremplie depuis »).
-SOURCES = {
-    **{cle: f"Journal : nombre d'entrées « {categorie.label} »" for cle, categorie in CATEGORIES_JOURNAL.items()},
-    "journal_personnes": "Journal : personnes touchées (toutes catégories)",
-    "lettre_signee": "Lettre de mission signée et scellée (oui ou non)",
-}
-
 
 @dataclass(frozen=True)
 class Proposition:

@@ -17,7 +17,7 @@ numériques (virgule décimale en CSV), textes tels quels ; aucune cellule ne de
 from django.utils import timezone
 from import_export import fields, resources
 
-from enquetes.models import Question, Reponse
+from enquetes.models import Question, Reponse, est_vide
 from rupn.exports import ExportSansFormuleMixin
 
 TITRE_EXPORT = "Réponses à l'enquête"
@@ -26,7 +26,7 @@ SEPARATEUR_CHOIX = "; "
 
 def valeur_exportee(valeur):
     """La cellule d'une réponse : « a ; b » pour un choix multiple, « Oui » ou « Non », le nombre ou le texte."""
-    if valeur is None or valeur == "" or valeur == []:
+    if est_vide(valeur):
         return None
     if isinstance(valeur, bool):
         return "Oui" if valeur else "Non"

@@ -1,15 +1,18 @@
 """Saisie de l'enquête par le RUPN et compte-rendu à la direction.
 
 Lectures : `Saisie` (les étapes, les réponses, la reprise, les questions obligatoires sans réponse),
-`compte_rendu` (ce que la page et le PDF présentent). Écritures, une transaction chacune, sous verrou de
-la participation : `etape_enregistrer` (une étape, ou une partie d'étape pour l'enregistrement
-automatique), `participation_envoyer` (une seule fois : courriel à la direction), et
+`donnees_compte_rendu` (ce que la page et le PDF présentent, en données JSON : lu en direct avant l'envoi,
+figé dans `Participation.compte_rendu` à l'envoi) et `compte_rendu` (l'un ou l'autre). Écritures, une
+transaction chacune, sous verrou de la participation : `etape_enregistrer` (une étape, ou une partie
+d'étape pour l'enregistrement automatique), `participation_envoyer` (une seule fois : courriel à la
+direction ; fige le compte-rendu), et
 `participation_prendre_connaissance` (la direction, une seule fois : courriel au RUPN).
 
 Une réponse enregistrée vide (None) reste une réponse : le RUPN a effacé la valeur proposée, elle ne
 revient pas. « Pas encore répondu » : aucune ligne `Reponse`.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,11 +25,12 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
 from enquetes import preremplissage
-from enquetes.forms_saisie import est_vide
-from enquetes.models import Participation, Question, Reponse
+from enquetes.models import Participation, Question, Reponse, est_vide
+from enquetes.services import est_due
 from lettres.models import LettreMission
 from lettres.pdf import rendre_pdf
 from missions.journal import resume_du_journal
+from missions.models import heures as texte_heures
 from rupn.comptes.models import Role
 from rupn.courriels import envoyer_apres_validation, url_du_site
 
@@ -79,9 +83,6 @@ class Saisie:
         if 1 <= rang <= len(self.etapes):
             return self.etapes[rang - 1]
         return None
-
-    def questions(self):
-        return [question for etape in self.etapes for question in etape.questions]
 
     def manquantes(self, etape):
         """Les questions obligatoires de l'étape sans réponse."""
@@ -159,15 +160,21 @@ def pourquoi_non_modifiable(participation, jour=None):
     if participation.statut == Participation.Statut.SOUMISE:
         envoi = timezone.localtime(participation.soumise_le)
         return f"Votre compte-rendu est envoyé depuis le {date_format(envoi, 'j F Y à H:i')} : il ne se modifie plus."
+    designation = participation.designation
+    if not est_due(participation):
+        return (
+            f"Votre désignation à {designation.etablissement.nom} est "
+            f"{designation.get_statut_display().lower()} : l'enquête ne vous y est plus demandée."
+        )
     if participation.modifiable(jour):
         return ""
     if not enquete.lancee:
-        return "La DANE n'a pas encore lancé l'enquête : vous recevrez un courriel à son ouverture."
+        return "La DANE n'a pas encore lancé l'enquête : vous recevrez un courriel à son lancement."
     if enquete.ouverture and jour < enquete.ouverture:
         return f"L'enquête ouvre le {date_format(enquete.ouverture, 'j F Y')}."
     return (
-        f"L'enquête est close depuis le {date_format(enquete.cloture, 'j F Y')} : si vous devez encore la "
-        "compléter, demandez à la DANE de rouvrir votre participation."
+        f"L'enquête est close : son dernier jour était le {date_format(enquete.cloture, 'j F Y')}. Si vous devez "
+        "encore la compléter, demandez à la DANE de rouvrir votre participation."
     )
 
 
@@ -175,7 +182,7 @@ def resume_journal(designation):
     """Le résumé du journal pour le compte-rendu : les catégories qui ont des entrées, et le total."""
     resume = resume_du_journal(designation)
     lignes = [
-        {"categorie": categorie.label, "nombre": nombre, "personnes": personnes, "heures": texte_heures(heures)}
+        {"categorie": str(categorie.label), "nombre": nombre, "personnes": personnes, "heures": texte_heures(heures)}
         for categorie, (nombre, personnes, heures) in resume.items()
         if nombre
     ]
@@ -187,11 +194,6 @@ def resume_journal(designation):
     return {"lignes": lignes, "total": total}
 
 
-def texte_heures(heures):
-    """Un nombre d'heures à la française, sans zéros inutiles : « 3,5 », « 12 », « 0,75 »."""
-    return f"{heures:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def lettre_de(designation):
     """La lettre de mission en effet qui porte la désignation (la scellée d'abord), ou None."""
     lettres = list(
@@ -201,38 +203,75 @@ def lettre_de(designation):
     return (scellees or lettres or [None])[0]
 
 
-def compte_rendu(participation, saisie=None):
-    """Ce que la page et le PDF du compte-rendu présentent : réponses par section, résumé du journal,
-    indicateurs de la lettre de mission de la désignation."""
+def donnees_compte_rendu(participation, saisie=None):
+    """Ce que la page et le PDF du compte-rendu présentent, en données JSON : les questions posées par section
+    (libellé et réponse lisible), le résumé du journal, la lettre de mission de la désignation et ses
+    indicateurs, la date. Lu en direct ; `participation_envoyer` en fige le résultat."""
     saisie = saisie or Saisie.de(participation)
     lettre = lettre_de(participation.designation)
-    indicateurs = []
-    if lettre is not None:
-        indicateurs = [
-            {"titre": axe["titre"], "indicateurs": axe["indicateurs"]}
+    return {
+        "etabli_le": timezone.now().isoformat(),
+        "sections": [
+            {
+                "rang": etape.rang,
+                "titre": etape.section.titre,
+                "questions": [
+                    {"code": ligne["question"].code, "libelle": ligne["question"].libelle, "texte": ligne["texte"]}
+                    for ligne in lignes
+                ],
+            }
+            for etape, lignes in saisie.sections_lues()
+        ],
+        "journal": resume_journal(participation.designation),
+        "lettre": None
+        if lettre is None
+        else {
+            "url": lettre.get_absolute_url(),
+            "annee": str(lettre.annee),
+            "statut": lettre.statut,
+            "statut_libelle": str(lettre.get_statut_display()),
+            "code_verification": lettre.code_verification or "",
+        },
+        "indicateurs": []
+        if lettre is None
+        else [
+            {"titre": axe["titre"], "indicateurs": list(axe["indicateurs"])}
             for axe in lettre.corps()["axes"]
             if axe["indicateurs"]
-        ]
-    return {
-        "participation": participation,
-        "designation": participation.designation,
-        "enquete": participation.enquete,
-        "sections": saisie.sections_lues(),
-        "journal": resume_journal(participation.designation),
-        "lettre": lettre,
-        "indicateurs": indicateurs,
+        ],
     }
+
+
+def compte_rendu(participation, saisie=None):
+    """Le compte-rendu à présenter : tel que figé à l'envoi pour une participation envoyée, sinon (pas encore
+    envoyée, ou rouverte) lu en direct. `fige` : il vient de l'envoi."""
+    fige = participation.statut == Participation.Statut.SOUMISE and participation.compte_rendu is not None
+    donnees = participation.compte_rendu if fige else donnees_compte_rendu(participation, saisie)
+    return {**donnees, "etabli_le": datetime.datetime.fromisoformat(donnees["etabli_le"]), "fige": fige}
 
 
 def html_compte_rendu(participation):
     """Le HTML du PDF (rendu par WeasyPrint dans `pdf_compte_rendu`)."""
     return render_to_string(
-        "enquetes/pdf/compte_rendu.html", {**compte_rendu(participation), "edite_le": timezone.localtime()}
+        "enquetes/pdf/compte_rendu.html",
+        {
+            "participation": participation,
+            "designation": participation.designation,
+            "enquete": participation.enquete,
+            "compte_rendu": compte_rendu(participation),
+            "edite_le": timezone.localtime(),
+        },
     )
 
 
 def pdf_compte_rendu(participation):
     return rendre_pdf(html_compte_rendu(participation))
+
+
+def rupn_joignable(designation):
+    """Un courriel peut partir au RUPN : compte actif et adresse connue (comme `construction._ecrire`)."""
+    agent = designation.agent
+    return agent.is_active and bool(agent.email)
 
 
 # --- Écritures --------------------------------------------------------------------------------------
@@ -299,7 +338,8 @@ def participation_envoyer(*, participation, par, url_absolue=url_du_site):
     participation.statut = Participation.Statut.SOUMISE
     participation.soumise_le = timezone.now()
     participation.rouverte = False
-    participation.save(update_fields=["statut", "soumise_le", "rouverte", "modifiee_le"])
+    participation.compte_rendu = donnees_compte_rendu(participation)
+    participation.save(update_fields=["statut", "soumise_le", "rouverte", "compte_rendu", "modifiee_le"])
     designation = participation.designation
     envoyer_apres_validation(
         sujet=f"Compte-rendu d'activité de {designation.agent} ({designation.etablissement.nom})",
@@ -317,7 +357,7 @@ def participation_envoyer(*, participation, par, url_absolue=url_du_site):
 @transaction.atomic
 def participation_prendre_connaissance(*, participation, par, commentaire="", url_absolue=url_du_site):
     """La direction de l'établissement prend connaissance du compte-rendu envoyé, avec un commentaire
-    facultatif ; le RUPN en est prévenu. Lève DejaLue à la seconde fois."""
+    facultatif ; le RUPN en est prévenu s'il est joignable (`rupn_joignable`). Lève DejaLue à la seconde fois."""
     participation = _verrouiller(participation)
     role = getattr(par, "role_actif", None)
     if role is None or not role.dirige(participation.designation.etablissement_id):
@@ -337,6 +377,8 @@ def participation_prendre_connaissance(*, participation, par, commentaire="", ur
     participation.commentaire_direction = commentaire
     participation.save(update_fields=["lue_le", "lue_par", "commentaire_direction", "modifiee_le"])
     designation = participation.designation
+    if not rupn_joignable(designation):
+        return participation
     envoyer_apres_validation(
         sujet=f"Votre compte-rendu d'activité {participation.enquete.annee} est lu par la direction",
         gabarit="enquetes/email/compte_rendu_lu.txt",

@@ -10,7 +10,19 @@ from enquetes.models import Enquete, Participation, Question, Section
 from missions.models import Designation
 
 # Les désignations dont le RUPN répond à l'enquête : acceptées, validées, ou terminées en cours d'année.
+# Une participation dont la désignation est ensuite annulée (ou refusée) reste en base, lisible si elle
+# était envoyée, mais elle n'est plus due : ni modifiable, ni relancée, ni comptée comme attendue.
 STATUTS_PARTICIPANTS = [Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE, Designation.Statut.TERMINEE]
+
+
+def est_due(participation):
+    """La désignation de la participation appelle encore une réponse (voir STATUTS_PARTICIPANTS)."""
+    return participation.designation.statut in STATUTS_PARTICIPANTS
+
+
+def dues(participations):
+    """Les participations dont la désignation appelle encore une réponse."""
+    return participations.filter(designation__statut__in=STATUTS_PARTICIPANTS)
 
 
 def _creer_questions(enquete, sections):
@@ -75,11 +87,18 @@ def designations_participantes(enquete):
 
 
 @transaction.atomic
-def participations_creer(enquete):
+def participations_creer(enquete, designations=None):
     """Une participation par désignation acceptée de l'année qui n'en a pas encore (les désignations
-    acceptées après le lancement s'ajoutent ainsi) ; rend les participations créées."""
-    nouvelles = [
-        Participation(enquete=enquete, designation=designation)
-        for designation in designations_participantes(enquete).filter(participation__isnull=True)
-    ]
-    return Participation.objects.bulk_create(nouvelles)
+    acceptées après le lancement s'ajoutent ainsi), parmi `designations` si on le précise ; rend les
+    participations créées. Deux appels simultanés ne se gênent pas : la seconde création d'une même
+    participation est ignorée (désignation unique), et chacun rend alors la participation existante."""
+    candidates = designations_participantes(enquete).filter(participation__isnull=True)
+    if designations is not None:
+        candidates = candidates.filter(pk__in=[getattr(designation, "pk", designation) for designation in designations])
+    cles = list(candidates.values_list("pk", flat=True))
+    if not cles:
+        return []
+    Participation.objects.bulk_create(
+        [Participation(enquete=enquete, designation_id=cle) for cle in cles], ignore_conflicts=True
+    )
+    return list(Participation.objects.filter(enquete=enquete, designation_id__in=cles).order_by("pk"))

@@ -184,6 +184,8 @@ def _effectifs(request, enquete):
 def enquete_detail(request, uuid):
     enquete = get_enquete_for_user(request, uuid)
     peut_modifier = _est_dane(request)
+    # Le correspondant ne voit que ses départements : pas les effectifs de toute l'académie.
+    montrer_effectifs = request.user.role_actif.type != Role.Type.CORRESPONDANT
     return render(
         request,
         "enquetes/construction/enquete_detail.html",
@@ -194,7 +196,12 @@ def enquete_detail(request, uuid):
             "participations": _effectifs(request, enquete),
             "peut_modifier": peut_modifier,
             "peut_lancer": peut_modifier and not enquete.lancee,
-            "a_inviter": services.designations_participantes(enquete).count() if not enquete.lancee else None,
+            "montrer_effectifs": montrer_effectifs,
+            "a_inviter": (
+                services.designations_participantes(enquete).count()
+                if montrer_effectifs and not enquete.lancee
+                else None
+            ),
         },
     )
 

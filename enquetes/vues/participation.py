@@ -57,7 +57,8 @@ def _veut_du_json(request):
 def mes_enquetes(request):
     """Les participations de la personne (toutes années), et pour ses désignations acceptées de l'année
     l'état de l'enquête de leur académie. Une participation qui manque à une campagne lancée (désignation
-    acceptée après le lancement) est créée ici : elle est due, la personne ne doit pas attendre une relance."""
+    acceptée après le lancement) est créée ici, pour les seules désignations de la personne : elle est due,
+    la personne ne doit pas attendre une relance."""
     annee = AnneeScolaire.objects.courante()
     designations = list(
         Designation.objects.filter(agent=request.user, annee=annee, statut__in=STATUTS_PARTICIPANTS)
@@ -74,7 +75,7 @@ def mes_enquetes(request):
         }
         for enquete in enquetes.values():
             if enquete.lancee:
-                participations_creer(enquete)
+                participations_creer(enquete, designations=designations)
         en_attente = [
             (designation, enquete)
             for designation in designations
@@ -103,7 +104,9 @@ def _page_compte_rendu(request, participation, *, commentaire="", erreur_comment
     rupn = est_son_rupn(request.user, participation)
     raison = services.pourquoi_non_modifiable(participation)
     soumise = participation.statut == Participation.Statut.SOUMISE
-    saisie = services.Saisie.de(participation) if (soumise or rupn) else None
+    # Envoyé, le compte-rendu se lit tel que figé à l'envoi : la saisie n'est lue que pour son RUPN (ou pour
+    # un compte-rendu envoyé avant que l'envoi ne le fige).
+    saisie = services.Saisie.de(participation) if rupn or (soumise and participation.compte_rendu is None) else None
     # Le compte-rendu se lit une fois envoyé ; son RUPN le relit aussi quand il ne peut plus écrire.
     lisible = soumise or (rupn and raison and participation.statut != Participation.Statut.A_FAIRE)
     role = request.user.role_actif
@@ -179,7 +182,16 @@ def prendre_connaissance(request, uuid):
             )
         messages.error(request, " ".join(erreur.messages))
     else:
-        messages.success(request, "Votre prise de connaissance est enregistrée ; le RUPN en est prévenu par courriel.")
+        if services.rupn_joignable(participation.designation):
+            messages.success(
+                request, "Votre prise de connaissance est enregistrée ; le RUPN en est prévenu par courriel."
+            )
+        else:
+            messages.success(
+                request,
+                "Votre prise de connaissance est enregistrée. Le RUPN n'a pas de compte actif avec une adresse : "
+                "il n'est pas prévenu par courriel, il la verra sur cette page.",
+            )
     return redirect(participation)
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q
 
 from enquetes.models import Participation
+from enquetes.services import STATUTS_PARTICIPANTS
 from lettres.models import LettreMission
 from lettres.services import designations_sans_lettre
 from missions.models import Activite, Designation
@@ -64,6 +65,7 @@ def contexte_accueil(user):
             contexte["enquetes_a_remplir"] = list(
                 Participation.objects.visible_to(user)
                 .filter(enquete__annee=annee, enquete__lancee_le__isnull=False)
+                .filter(designation__statut__in=STATUTS_PARTICIPANTS)
                 .exclude(statut=Participation.Statut.SOUMISE)
                 .select_related("enquete", "designation__etablissement")
             )

@@ -1025,7 +1025,13 @@ def _reponse_plausible(aleatoire, question):
 def _enquete_synthetique(aleatoire, academie, annee, precedente):
     """L'enquête (par défaut, plus la section de l'académie), ses sections et ses questions ; rend
     (enquête, [(question, dictionnaire)])."""
-    ouverture = datetime.date(annee.fin.year, 5, 15)
+    ouverture, cloture = datetime.date(annee.fin.year, 5, 15), datetime.date(annee.fin.year, 6, 30)
+    aujourd_hui = timezone.localdate()
+    if ouverture > aujourd_hui:
+        # L'année en cours : une campagne ouverte depuis un mois (au plus tôt à la rentrée), pas encore close,
+        # pour que rien ne soit daté du futur (lancement, envois, réponses).
+        ouverture = max(annee.debut, aujourd_hui - datetime.timedelta(days=30))
+        cloture = aujourd_hui + datetime.timedelta(days=30)
     enquete = Enquete.objects.create(
         uuid=uuid_aleatoire(aleatoire),
         academie=academie,
@@ -1033,7 +1039,7 @@ def _enquete_synthetique(aleatoire, academie, annee, precedente):
         titre=MARQUEUR + enquete_par_defaut.TITRE,
         introduction=enquete_par_defaut.INTRODUCTION,
         ouverture=ouverture,
-        cloture=datetime.date(annee.fin.year, 6, 30),
+        cloture=cloture,
         lancee_le=timezone.make_aware(datetime.datetime.combine(ouverture, datetime.time(8))),
         copie_de=precedente,
     )
@@ -1093,6 +1099,7 @@ def generer_enquetes(contexte):
                 precedente = None
                 continue
             enquete, questions = _enquete_synthetique(aleatoire, academie, annee, precedente)
+            debut_du_jour = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
             precedente = enquete
             designations = (
                 designations_synthetiques()
@@ -1106,7 +1113,10 @@ def generer_enquetes(contexte):
                 envoyee = tirage < PART_ENVOYEES
                 soumise_le = None
                 if envoyee:
-                    soumise_le = enquete.lancee_le + datetime.timedelta(minutes=aleatoire.randint(60, 46 * 24 * 60))
+                    soumise_le = min(
+                        enquete.lancee_le + datetime.timedelta(minutes=aleatoire.randint(60, 46 * 24 * 60)),
+                        debut_du_jour,  # jamais dans le futur, et la même pour deux générations du jour
+                    )
                 statut = (
                     Participation.Statut.SOUMISE
                     if envoyee

@@ -355,3 +355,19 @@ def test_un_etablissement_d_une_autre_academie_n_entre_pas(enquete_datee, django
     )
     envois = lancer(enquete_datee, django_capture_on_commit_callbacks)
     assert not envois.creees and not mail.outbox
+
+
+def test_un_double_envoi_de_la_relance_ne_relance_qu_une_fois(
+    dane_toulouse, campagne, django_capture_on_commit_callbacks
+):
+    enquete = campagne["enquete"]
+    relancer(dane_toulouse, enquete, django_capture_on_commit_callbacks, campagne["a"])
+    reponse = relancer(dane_toulouse, enquete, django_capture_on_commit_callbacks, campagne["a"])
+    assert len(mail.outbox) == 1
+    assert reponse.status_code == 302
+
+
+def test_le_correspondant_ne_voit_pas_les_effectifs_de_toute_l_academie(correspondant_31, dane_toulouse, campagne):
+    url = campagne["enquete"].get_absolute_url()
+    assert '<th scope="col">Réponses</th>' in client_de(dane_toulouse).get(url).content.decode()
+    assert '<th scope="col">Réponses</th>' not in client_de(correspondant_31).get(url).content.decode()

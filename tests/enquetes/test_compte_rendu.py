@@ -54,7 +54,7 @@ def url_connaissance(participation):
     return reverse("enquetes:prendre_connaissance", args=[participation.uuid])
 
 
-def test_le_html_du_pdf_reprend_en_tete_reponses_journal_et_indicateurs(soumise, lettre, journal):
+def test_le_html_du_pdf_reprend_en_tete_reponses_journal_et_indicateurs(lettre, journal, soumise):
     html = saisie.html_compte_rendu(soumise)
     designation = soumise.designation
     for attendu in (
@@ -104,7 +104,7 @@ def test_le_rupn_telecharge_un_brouillon_la_direction_attend_l_envoi(participati
     assert "Première ligne" not in contenu and "J'ai pris connaissance" not in contenu
 
 
-def test_la_page_du_compte_rendu_pour_la_direction_et_l_academie(soumise, lettre, journal, chef_a, dane_toulouse):
+def test_la_page_du_compte_rendu_pour_la_direction_et_l_academie(lettre, journal, soumise, chef_a, dane_toulouse):
     for personne in (chef_a, dane_toulouse):
         contenu = client_de(personne).get(soumise.get_absolute_url()).content.decode()
         assert "Une bonne année" in contenu and "Ateliers proposés" in contenu and "Total" in contenu
@@ -168,7 +168,7 @@ def test_la_liste_des_comptes_rendus_de_l_etablissement(soumise, chef_a, chef_b)
 
 
 def test_le_compte_rendu_fait_un_nombre_borne_de_requetes(
-    soumise, lettre, journal, chef_a, django_assert_max_num_queries
+    lettre, journal, soumise, chef_a, django_assert_max_num_queries
 ):
     client = client_de(chef_a)
     # session, personne, rôles, participation, sections, questions, réponses, lettre, journal

@@ -3,14 +3,16 @@ règles de version, aperçu, détail (requêtes bornées)."""
 
 import datetime
 import html
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from enquetes import construction, services
-from enquetes.models import Enquete, Participation, Question, Reponse
+from enquetes import construction, saisie, services
+from enquetes.forms_saisie import CHAMP_PRESENCE
+from enquetes.models import CODES_RESERVES, Enquete, Participation, Question, Reponse
 from missions.models import Designation
 from rupn.comptes.models import Utilisateur
 from rupn.territoires.models import AnneeScolaire, Departement, Etablissement
@@ -315,6 +317,31 @@ def test_une_section_d_une_autre_enquete_est_refusee(enquete_toulouse):
     assert "section" in erreur.value.message_dict
 
 
+@pytest.mark.parametrize("code", sorted(code for code in CODES_RESERVES if not code.startswith("_")))
+def test_un_code_reserve_par_le_formulaire_de_saisie_est_refuse(dane_toulouse, enquete_toulouse, code):
+    section = enquete_toulouse.sections.first()
+    donnees = {"section": section.pk, "code": code, "libelle": "Nouvelle question ?", "type": "texte_court"}
+    reponse = client_de(dane_toulouse).post(reverse("enquetes:question_creer", args=[enquete_toulouse.uuid]), donnees)
+    assert reponse.status_code == 400
+    (erreur,) = reponse.context["form"].errors["code"]
+    assert f"Le code « {code} » est réservé par le formulaire de saisie" in erreur
+    with pytest.raises(ValidationError) as refus:
+        construction.question_creer(enquete=enquete_toulouse, section=section, code=code, libelle="?", type="nombre")
+    assert "est réservé" in " ".join(refus.value.message_dict["code"])
+    assert not enquete_toulouse.questions.filter(code=code).exists()
+
+
+def test_les_codes_reserves_sont_les_autres_champs_du_formulaire_d_etape(participation_a, rupn_a):
+    """Chaque nom de champ du formulaire d'étape qui n'est pas le code d'une question est réservé."""
+    etape = saisie.Saisie.de(participation_a).etape(1)
+    page = client_de(rupn_a).get(reverse("enquetes:participation_etape", args=[participation_a.uuid, 1]))
+    assert page.status_code == 200
+    formulaire = re.search(r"<form[^>]*data-rupn-enregistrement-auto.*?</form>", page.content.decode(), re.S)
+    noms = set(re.findall(r'\bname="([^"]+)"', formulaire.group(0)))
+    autres = noms - {question.code for question in etape.questions}
+    assert {"csrfmiddlewaretoken", CHAMP_PRESENCE, "action"} <= autres <= CODES_RESERVES
+
+
 # Questions : règles de version
 
 
@@ -325,6 +352,24 @@ def test_sans_reponse_tout_change(enquete_toulouse):
     )
     question.refresh_from_db()
     assert (question.code, question.type, question.options) == ("discipline_principale", "choix_unique", ["A", "B"])
+
+
+@pytest.mark.parametrize(
+    ("code", "cle", "changes"),
+    [
+        ("accompagnements", "journal_accompagnement", {"type": "texte_court"}),
+        ("lettre_de_mission", "lettre_signee", {"type": "choix_unique", "options": ["Oui", "Non", "En cours"]}),
+    ],
+)
+def test_un_type_qui_ne_convient_plus_au_preremplissage_le_retire(enquete_toulouse, code, cle, changes):
+    question = enquete_toulouse.questions.get(code=code)
+    assert question.prerempli == cle
+    construction.question_modifier(question=question, **champs_de(question, libelle="Reformulée ?"))
+    question.refresh_from_db()
+    assert question.prerempli == cle  # même type : la valeur proposée reste
+    construction.question_modifier(question=question, **champs_de(question, **changes))
+    question.refresh_from_db()
+    assert (question.type, question.prerempli) == (changes["type"], "")
 
 
 def test_une_question_repondue_garde_son_code(participation_a):

@@ -221,13 +221,16 @@ def test_une_case_decochee_efface_les_choix(participation_a, etapes, client_rupn
 
 
 def test_l_enregistrement_automatique_repond_en_json(participation_a, etapes, client_rupn):
+    # L'heure lue avant et après la requête : la minute peut changer entre les deux.
+    avant = timezone.localtime().strftime("%H:%M")
     reponse = client_rupn.post(
         url_etape(participation_a, 1), donnees_etape(etapes[0], anciennete_rupn="5"), HTTP_ACCEPT="application/json"
     )
+    apres = timezone.localtime().strftime("%H:%M")
     assert reponse.status_code == 200
     corps = reponse.json()
-    heure = timezone.localtime().strftime("%H:")
-    assert corps["enregistre"] is True and corps["message"].startswith(f"Enregistré à {heure}")
+    assert corps["enregistre"] is True and corps["heure"] in {avant, apres}
+    assert corps["message"] == f"Enregistré à {corps['heure']}."
     assert corps["erreurs"] == {}
     assert valeurs(participation_a)["anciennete_rupn"] == 5
 
@@ -419,10 +422,10 @@ def test_apres_la_cloture_plus_rien_ne_s_ecrit_sauf_reouverture(
     enquete.cloture = timezone.localdate() - datetime.timedelta(days=1)
     enquete.save()
     reponse = client_rupn.post(url_etape(participation_a, 1), donnees_etape(etapes[0]), follow=True)
-    assert "close depuis le" in reponse.content.decode()
+    assert "L&#x27;enquête est close : son dernier jour était le" in reponse.content.decode()
     assert not Reponse.objects.exists()
     reponse = client_rupn.post(reverse("enquetes:participation_soumettre", args=[participation_a.uuid]), follow=True)
-    assert "close depuis le" in reponse.content.decode()
+    assert "L&#x27;enquête est close : son dernier jour était le" in reponse.content.decode()
     # La DANE rouvre la participation : le RUPN complète, puis envoie ; ensuite, de nouveau fermée.
     construction.participation_rouvrir(participation=participation_a, url_absolue=lambda chemin: chemin)
     remplir(client_rupn, participation_a)

@@ -213,9 +213,24 @@ def rupn_premiere_seance(samir, participation, compte):
     assert etape_courante(samir) == 1
     assert samir.get_by_text("Étape 1 sur 8").is_visible()
 
-    samir.get_by_label("Depuis combien d'années êtes-vous RUPN ?").fill("4")
+    # Une valeur refusée : l'enregistrement automatique la signale sous son champ, comme le rendu serveur.
+    anciennete = samir.get_by_label("Depuis combien d'années êtes-vous RUPN ?")
+    anciennete.fill("quatre")
+    anciennete.blur()
+    expect(samir.locator("#enregistrement-etat")).to_have_text(re.compile("une réponse à corriger"))
+    erreur = samir.locator("#q-anciennete_rupn-erreur")
+    expect(erreur).to_have_class("fr-error-text")
+    expect(erreur).not_to_be_empty()
+    expect(anciennete).to_have_attribute("aria-invalid", "true")
+    expect(anciennete).to_have_attribute("aria-describedby", "q-anciennete_rupn-erreur")
+    expect(samir.locator(".fr-input-group--error")).to_have_count(1)
+    verifier_page(samir, "RUPN — réponse refusée par l'enregistrement automatique")
+    anciennete.fill("4")
     samir.get_by_label("Quelle discipline enseignez-vous ?").fill("Sciences de la vie et de la Terre")
     attendre_enregistrement(samir)
+    expect(erreur).to_have_count(0)  # corrigée : le message et l'état d'erreur disparaissent
+    expect(anciennete).not_to_have_attribute("aria-invalid", "true")
+    expect(samir.locator(".fr-input-group--error")).to_have_count(0)
     # Sans quitter le champ : l'enregistrement part trois secondes après la dernière frappe.
     heures = samir.get_by_label("Combien d'heures par semaine consacrez-vous en moyenne à la mission ?")
     with samir.expect_response(
@@ -231,8 +246,24 @@ def rupn_premiere_seance(samir, participation, compte):
     verifier_page(samir, "RUPN — étape 1 enregistrée")
     capturer(samir, "enquete-etape-1")
 
-    # Le fil d'Ariane ramène au compte-rendu, qui mène à chaque étape.
+    # Le fil d'Ariane ramène au compte-rendu, qui mène à chaque étape. Une saisie suivie aussitôt d'un clic sur
+    # un lien n'est pas perdue : elle part en quittant le champ (keepalive) ; tant qu'elle n'est pas enregistrée,
+    # quitter la page demande confirmation (beforeunload, acceptée ici).
+    samir.get_by_label("Quelle discipline enseignez-vous ?").fill("SVT")
+    dialogues = []
+
+    def accepter(dialogue):
+        dialogues.append(dialogue.type)
+        dialogue.accept()
+
+    samir.on("dialog", accepter)
     cliquer(samir, samir.locator(".fr-breadcrumb").get_by_role("link", name=re.compile("^Compte-rendu ")))
+    samir.remove_listener("dialog", accepter)
+    assert set(dialogues) <= {"beforeunload"}, dialogues
+    limite = time.monotonic() + 10
+    while participation.reponses.filter(question__code="discipline", valeur="SVT").count() != 1:
+        assert time.monotonic() < limite, "la saisie suivie d'un clic sur un lien est perdue"
+        time.sleep(0.2)
     assert "Votre profil — complète" in samir.locator("main").inner_text()
     cliquer(samir, samir.get_by_role("link", name="Accompagnement des collègues", exact=True))
     assert etape_courante(samir) == 3
