@@ -64,6 +64,21 @@ def _erreurs_sur(formulaire, erreur):
         formulaire.add_error(None, erreur)
 
 
+def _enregistrer_et_afficher(request, formulaire, *, enregistrer, succes, ancre, gabarit, contexte):
+    """Le déroulé commun des formulaires de section et de question : POST valide → `enregistrer(**données)`
+    (service) ; réussite → message `succes(objet)` et retour à l'enquête sur l'ancre `ancre(objet)` ; sinon la
+    page du formulaire, avec les erreurs du service reportées sur les champs (400)."""
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            objet = enregistrer(**formulaire.cleaned_data)
+        except ValidationError as erreur:
+            _erreurs_sur(formulaire, erreur)
+        else:
+            messages.success(request, succes(objet))
+            return redirect(f"{contexte['enquete'].get_absolute_url()}#{ancre(objet)}")
+    return render(request, gabarit, {**contexte, "form": formulaire}, status=400 if formulaire.errors else 200)
+
+
 def _message_d_erreur(erreur):
     return " ".join(erreur.messages)
 
@@ -243,20 +258,14 @@ def enquete_apercu(request, uuid):
 @ecriture
 def section_creer(request, uuid):
     enquete = get_enquete_for_user(request, uuid)
-    formulaire = SectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and formulaire.is_valid():
-        try:
-            section = construction.section_creer(enquete=enquete, **formulaire.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs_sur(formulaire, erreur)
-        else:
-            messages.success(request, f"La section « {section.titre} » est ajoutée ; ajoutez-y des questions.")
-            return redirect(f"{enquete.get_absolute_url()}#section-{section.pk}")
-    return render(
+    return _enregistrer_et_afficher(
         request,
-        "enquetes/construction/section_formulaire.html",
-        {"enquete": enquete, "section": None, "form": formulaire},
-        status=400 if formulaire.errors else 200,
+        SectionForm(request.POST if request.method == "POST" else None),
+        enregistrer=lambda **donnees: construction.section_creer(enquete=enquete, **donnees),
+        succes=lambda section: f"La section « {section.titre} » est ajoutée ; ajoutez-y des questions.",
+        ancre=lambda section: f"section-{section.pk}",
+        gabarit="enquetes/construction/section_formulaire.html",
+        contexte={"enquete": enquete, "section": None},
     )
 
 
@@ -264,20 +273,14 @@ def section_creer(request, uuid):
 def section_modifier(request, pk):
     section = get_section_for_user(request, pk)
     enquete = section.enquete
-    formulaire = SectionForm(request.POST if request.method == "POST" else None, section=section)
-    if request.method == "POST" and formulaire.is_valid():
-        try:
-            section = construction.section_modifier(section=section, **formulaire.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs_sur(formulaire, erreur)
-        else:
-            messages.success(request, f"La section « {section.titre} » est enregistrée.")
-            return redirect(f"{enquete.get_absolute_url()}#section-{section.pk}")
-    return render(
+    return _enregistrer_et_afficher(
         request,
-        "enquetes/construction/section_formulaire.html",
-        {"enquete": enquete, "section": section, "form": formulaire},
-        status=400 if formulaire.errors else 200,
+        SectionForm(request.POST if request.method == "POST" else None, section=section),
+        enregistrer=lambda **donnees: construction.section_modifier(section=section, **donnees),
+        succes=lambda section: f"La section « {section.titre} » est enregistrée.",
+        ancre=lambda section: f"section-{section.pk}",
+        gabarit="enquetes/construction/section_formulaire.html",
+        contexte={"enquete": enquete, "section": section},
     )
 
 
@@ -300,19 +303,14 @@ def question_creer(request, uuid):
     formulaire = QuestionForm(
         request.POST if request.method == "POST" else None, enquete=enquete, section=_section_demandee(request, enquete)
     )
-    if request.method == "POST" and formulaire.is_valid():
-        try:
-            question = construction.question_creer(enquete=enquete, **formulaire.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs_sur(formulaire, erreur)
-        else:
-            messages.success(request, f"La question « {question.code} » est ajoutée.")
-            return redirect(f"{enquete.get_absolute_url()}#question-{question.pk}")
-    return render(
+    return _enregistrer_et_afficher(
         request,
-        "enquetes/construction/question_formulaire.html",
-        {"enquete": enquete, "question": None, "form": formulaire},
-        status=400 if formulaire.errors else 200,
+        formulaire,
+        enregistrer=lambda **donnees: construction.question_creer(enquete=enquete, **donnees),
+        succes=lambda question: f"La question « {question.code} » est ajoutée.",
+        ancre=lambda question: f"question-{question.pk}",
+        gabarit="enquetes/construction/question_formulaire.html",
+        contexte={"enquete": enquete, "question": None},
     )
 
 
@@ -328,19 +326,14 @@ def question_modifier(request, pk):
         nb_reponses=question.nb_reponses,
         choix_repondus=repondus,
     )
-    if request.method == "POST" and formulaire.is_valid():
-        try:
-            question = construction.question_modifier(question=question, **formulaire.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs_sur(formulaire, erreur)
-        else:
-            messages.success(request, f"La question « {question.code} » est enregistrée.")
-            return redirect(f"{enquete.get_absolute_url()}#question-{question.pk}")
-    return render(
+    return _enregistrer_et_afficher(
         request,
-        "enquetes/construction/question_formulaire.html",
-        {"enquete": enquete, "question": question, "form": formulaire},
-        status=400 if formulaire.errors else 200,
+        formulaire,
+        enregistrer=lambda **donnees: construction.question_modifier(question=question, **donnees),
+        succes=lambda question: f"La question « {question.code} » est enregistrée.",
+        ancre=lambda question: f"question-{question.pk}",
+        gabarit="enquetes/construction/question_formulaire.html",
+        contexte={"enquete": enquete, "question": question},
     )
 
 
