@@ -11,6 +11,7 @@ _MENUS = {
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
         ("Enquête de fin d'année", "enquetes:enquete_liste"),
+        ("Maturité numérique", "maturite:academie"),
     ],
     Role.Type.DANE: [
         ("Accueil", "accueil"),
@@ -21,6 +22,7 @@ _MENUS = {
         ("Lettres de mission", "lettres:academie_lettres"),
         ("Modèle de lettre de mission", "lettres:modele"),
         ("Enquête de fin d'année", "enquetes:enquete_liste"),
+        ("Maturité numérique", "maturite:academie"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
         ("Paramètres de l'académie", "territoires:academie_parametres"),
@@ -32,12 +34,14 @@ _MENUS = {
         ("Couverture", "missions:couverture"),
         ("Lettres de mission", "lettres:academie_lettres"),
         ("Enquête de fin d'année", "enquetes:enquete_liste"),
+        ("Maturité numérique", "maturite:academie"),
     ],
     Role.Type.CHEF: [
         ("Accueil", "accueil"),
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
         ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),
+        ("Maturité numérique", "maturite:grille"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.ADJOINT: [
@@ -45,6 +49,7 @@ _MENUS = {
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
         ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),
+        ("Maturité numérique", "maturite:grille"),
         ("Invitations", "comptes:invitation_liste"),
     ],
     Role.Type.RUPN: [
@@ -53,6 +58,7 @@ _MENUS = {
         ("Mes lettres de mission", "lettres:mes_lettres"),
         ("Journal d'activités", "missions:journal"),
         ("Enquête de fin d'année", "enquetes:mes_enquetes"),
+        ("Maturité numérique", "maturite:grille"),
     ],
 }
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("lettres.urls")),
     path("", include("enquetes.urls")),
+    path("", include("rupn.maturite.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -397,6 +397,12 @@ CAS = [
     Cas("enquetes:enquete_analyse", ENQUETE_LECTURE, objet="enquete_de_toulouse"),
     Cas("enquetes:reponses_export", ENQUETE_LECTURE, objet="enquete_de_toulouse", args=["csv"]),
     Cas("enquetes:reponses_export", ENQUETE_LECTURE, objet="enquete_de_toulouse", args=["xlsx"]),
+    # Grille de maturité numérique : celle de son établissement (direction, RUPN) ; la distribution à l'académie.
+    Cas(
+        "maturite:grille",
+        {"chef_a": 200, "adjoint_a": 200, "rupn_a": 200, "chef_b": 200, **dict.fromkeys(ACADEMIQUES_OK, 403)},
+    ),
+    Cas("maturite:academie", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
 ]
 
 

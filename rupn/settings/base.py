@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "missions",
     "lettres",
     "enquetes",
+    "rupn.maturite",
     "rupn.pilotage",
 ]
 
