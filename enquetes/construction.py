@@ -307,7 +307,7 @@ def _ecrire(participations, *, gabarit, sujet, url_absolue, envois):
     par_personne = {}
     for participation in participations:
         agent = participation.designation.agent
-        if not (agent.is_active and agent.email):
+        if not services.rupn_joignable(participation.designation):
             envois.sans_adresse.append(participation)
             continue
         par_personne.setdefault((agent, participation.enquete), []).append(participation)
@@ -480,7 +480,7 @@ def participation_rouvrir(*, participation, url_absolue):
         ]
     )
     agent = participation.designation.agent
-    if agent.is_active and agent.email:
+    if services.rupn_joignable(participation.designation):
         envoyer_apres_validation(
             sujet=f"Enquête de fin d'année {participation.enquete.annee} : vos réponses sont de nouveau modifiables",
             gabarit="enquetes/email/rouverte.txt",

@@ -26,7 +26,7 @@ from django.utils.formats import date_format, number_format
 
 from enquetes import preremplissage
 from enquetes.models import Participation, Question, Reponse, est_vide
-from enquetes.services import est_due
+from enquetes.services import est_due, rupn_joignable
 from lettres.models import LettreMission
 from lettres.pdf import rendre_pdf
 from missions.journal import resume_du_journal
@@ -266,12 +266,6 @@ def html_compte_rendu(participation):
 
 def pdf_compte_rendu(participation):
     return rendre_pdf(html_compte_rendu(participation))
-
-
-def rupn_joignable(designation):
-    """Un courriel peut partir au RUPN : compte actif et adresse connue (comme `construction._ecrire`)."""
-    agent = designation.agent
-    return agent.is_active and bool(agent.email)
 
 
 # --- Écritures --------------------------------------------------------------------------------------

@@ -102,3 +102,9 @@ def participations_creer(enquete, designations=None):
         [Participation(enquete=enquete, designation_id=cle) for cle in cles], ignore_conflicts=True
     )
     return list(Participation.objects.filter(enquete=enquete, designation_id__in=cles).order_by("pk"))
+
+
+def rupn_joignable(designation):
+    """Un courriel peut partir au RUPN de la désignation : compte actif et adresse connue."""
+    agent = designation.agent
+    return agent.is_active and bool(agent.email)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from enquetes import saisie as services
 from enquetes.forms_saisie import CHAMP_PRESENCE, FormulaireEtape
 from enquetes.models import Enquete, Participation
-from enquetes.services import STATUTS_PARTICIPANTS, participations_creer
+from enquetes.services import STATUTS_PARTICIPANTS, participations_creer, rupn_joignable
 from lettres.pdf import ErreurRenduPdf
 from missions.models import Designation
 from missions.views.communs import annee_demandee, annees_proposees
@@ -182,7 +182,7 @@ def prendre_connaissance(request, uuid):
             )
         messages.error(request, " ".join(erreur.messages))
     else:
-        if services.rupn_joignable(participation.designation):
+        if rupn_joignable(participation.designation):
             messages.success(
                 request, "Votre prise de connaissance est enregistrée ; le RUPN en est prévenu par courriel."
             )
