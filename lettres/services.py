@@ -160,7 +160,7 @@ def _adresses_rupn(lettre):
 
 def a_couvrir(designations):
     """Les désignations qu'une lettre de mission couvre : acceptées par la personne, validées ou non par la DANE."""
-    return designations.filter(statut__in=[Designation.Statut.ACCEPTEE, Designation.Statut.VALIDEE])
+    return designations.filter(statut__in=Designation.STATUTS_EN_POSTE)
 
 
 def sans_lettre(designations):

@@ -117,6 +117,8 @@ class Designation(models.Model):
     STATUTS_CLOS_SANS_SUITE = {Statut.REFUSEE, Statut.ANNULEE}
     # Une désignation acceptée par la personne, validée ou non par la DANE, ou terminée après l'avoir été.
     STATUTS_ACCEPTES = {Statut.ACCEPTEE, Statut.VALIDEE, Statut.TERMINEE}
+    # La personne est en poste : acceptée, validée ou non (celle qu'une lettre de mission couvre).
+    STATUTS_EN_POSTE = {Statut.ACCEPTEE, Statut.VALIDEE}
     # Une semaine de service d'un professeur certifié compte 18 heures.
     HEURES_ALLEGEMENT_MAX = 18
 

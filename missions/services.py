@@ -13,6 +13,7 @@ from django.utils import timezone
 from missions.echeancier import mois_de_mission, montant_du
 from missions.models import Designation, Enveloppe, RelanceCouverture, TauxIMP, Transition
 from rupn.comptes.models import Role, Utilisateur
+from rupn.comptes.services import relancer_directions
 from rupn.courriels import envoyer_apres_validation
 
 Statut = Designation.Statut
@@ -303,33 +304,19 @@ def couverture_relancer(*, etablissements, annee, par, url_absolue, jours=None):
             "etablissement_id", flat=True
         )
     )
-    directions = {}
-    for etablissement_id, email in (
-        Role.objects.valides()
-        .filter(etablissement__in=etablissements, type__in=Role.TYPES_DIRECTION)
-        .values_list("etablissement_id", "utilisateur__email")
-    ):
-        directions.setdefault(etablissement_id, []).append(email)
-    relances, sans_direction = [], 0
-    for etablissement in etablissements:
-        if etablissement.pk in recents:
-            continue
-        adresses = directions.get(etablissement.pk) or ([etablissement.email] if etablissement.email else [])
-        if not adresses:
-            sans_direction += 1
-            continue
-        envoyer_apres_validation(
-            sujet=f"Désignation du RUPN pour l'année {annee}",
-            gabarit="missions/email/relance_couverture.txt",
-            contexte={
-                "etablissement": etablissement,
-                "annee": annee,
-                "par": par,
-                "lien": url_absolue(reverse("missions:designation_creer")),
-            },
-            destinataires=adresses,
-        )
-        relances.append(RelanceCouverture(etablissement=etablissement, annee=annee, par=par))
+    ecrits, sans_direction = relancer_directions(
+        etablissements=etablissements,
+        deja_relances=recents,
+        sujet=f"Désignation du RUPN pour l'année {annee}",
+        gabarit="missions/email/relance_couverture.txt",
+        contexte=lambda etablissement: {
+            "etablissement": etablissement,
+            "annee": annee,
+            "par": par,
+            "lien": url_absolue(reverse("missions:designation_creer")),
+        },
+    )
+    relances = [RelanceCouverture(etablissement=etablissement, annee=annee, par=par) for etablissement in ecrits]
     RelanceCouverture.objects.bulk_create(relances)
     return len(relances), sans_direction
 

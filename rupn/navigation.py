@@ -7,6 +7,7 @@ from rupn.comptes.models import Role
 _MENUS = {
     Role.Type.NATIONAL: [
         ("Accueil", "accueil"),
+        ("Tableau de bord", "pilotage:tableau_de_bord"),
         ("Établissements", "territoires:etablissement_liste"),
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
@@ -15,6 +16,7 @@ _MENUS = {
     ],
     Role.Type.DANE: [
         ("Accueil", "accueil"),
+        ("Tableau de bord", "pilotage:tableau_de_bord"),
         ("Établissements", "territoires:etablissement_liste"),
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
@@ -23,12 +25,14 @@ _MENUS = {
         ("Modèle de lettre de mission", "lettres:modele"),
         ("Enquête de fin d'année", "enquetes:enquete_liste"),
         ("Maturité numérique", "maturite:academie"),
+        ("Grille de maturité", "maturite:grille_modifier"),
         ("Import de l'annuaire", "territoires:import_liste"),
         ("Invitations", "comptes:invitation_liste"),
         ("Paramètres de l'académie", "territoires:academie_parametres"),
     ],
     Role.Type.CORRESPONDANT: [
         ("Accueil", "accueil"),
+        ("Tableau de bord", "pilotage:tableau_de_bord"),
         ("Établissements", "territoires:etablissement_liste"),
         ("Désignations", "missions:academie_designations"),
         ("Couverture", "missions:couverture"),
@@ -38,6 +42,7 @@ _MENUS = {
     ],
     Role.Type.CHEF: [
         ("Accueil", "accueil"),
+        ("Mon établissement", "pilotage:mon_etablissement"),
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
         ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),
@@ -46,6 +51,7 @@ _MENUS = {
     ],
     Role.Type.ADJOINT: [
         ("Accueil", "accueil"),
+        ("Mon établissement", "pilotage:mon_etablissement"),
         ("Désignations des RUPN", "missions:designation_liste"),
         ("Lettres de mission", "lettres:lettre_liste"),
         ("Comptes-rendus des RUPN", "enquetes:comptes_rendus"),

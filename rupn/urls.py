@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("lettres.urls")),
     path("", include("enquetes.urls")),
     path("", include("rupn.maturite.urls")),
+    path("", include("rupn.pilotage.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -403,6 +403,37 @@ CAS = [
         {"chef_a": 200, "adjoint_a": 200, "rupn_a": 200, "chef_b": 200, **dict.fromkeys(ACADEMIQUES_OK, 403)},
     ),
     Cas("maturite:academie", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    # Pilotage : tableaux de bord et listes de l'académie (relances : la DANE) ; page d'un établissement.
+    Cas("pilotage:tableau_de_bord", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("pilotage:evolution", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("pilotage:etablissements", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}),
+    Cas("pilotage:export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["ventilation", "csv"]),
+    Cas("pilotage:export", {**ETABLISSEMENT_REFUSE, **ACADEMIQUES_OK}, args=["etablissements", "xlsx"]),
+    Cas(
+        "pilotage:relancer",
+        {**DANE_SEULEMENT, "dane_toulouse": 302, "dane_montpellier": 302},
+        methode="post",
+    ),
+    Cas("pilotage:fiche", {**DESIGNATION_A, "rupn_a": 403}, objet="college_a"),
+    Cas("pilotage:mon_etablissement", DIRECTION_SEULEMENT),
+    # Un item posté sans données pour le collège A : 400 (item inconnu) pour qui le remplit, 404 hors périmètre.
+    Cas(
+        "maturite:item_enregistrer",
+        {
+            "chef_a": 400,
+            "adjoint_a": 400,
+            "rupn_a": 400,
+            "chef_b": 404,
+            **dict.fromkeys(ACADEMIQUES_OK, 403),
+        },
+        objet="college_a",
+        methode="post",
+    ),
+    Cas("maturite:grille_modifier", DANE_SEULEMENT),
+    # Un envoi vide : chaque libellé manque, le formulaire revient avec ses erreurs, rien n'est enregistré.
+    Cas("maturite:grille_modifier", {**DANE_SEULEMENT, "dane_toulouse": 400, "dane_montpellier": 400}, methode="post"),
+    # La version 1 de la grille de sa propre académie.
+    Cas("maturite:grille_version", DANE_SEULEMENT, args=[1]),
 ]
 
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rupn.comptes.models import Invitation, Role, Utilisateur
+from rupn.courriels import envoyer_apres_validation
 
 
 @transaction.atomic
@@ -101,3 +102,27 @@ def administrateur_creer(*, email, mot_de_passe, prenom="", nom=""):
     EmailAddress.objects.create(user=utilisateur, email=email, verified=True, primary=True)
     Role.objects.create(utilisateur=utilisateur, type=Role.Type.NATIONAL)
     return utilisateur
+
+
+def relancer_directions(*, etablissements, deja_relances, sujet, gabarit, contexte):
+    """Écrit à la direction (chef et adjoints en fonction ; à défaut, l'adresse de l'établissement) de chaque
+    établissement qui n'est pas dans `deja_relances` (ensemble de clés) ; `contexte(etablissement)` complète
+    le gabarit. Rend (établissements écrits, nombre d'établissements sans aucune adresse)."""
+    directions = {}
+    for etablissement_id, email in (
+        Role.objects.valides()
+        .filter(etablissement__in=etablissements, type__in=Role.TYPES_DIRECTION)
+        .values_list("etablissement_id", "utilisateur__email")
+    ):
+        directions.setdefault(etablissement_id, []).append(email)
+    ecrits, sans_direction = [], 0
+    for etablissement in etablissements:
+        if etablissement.pk in deja_relances:
+            continue
+        adresses = directions.get(etablissement.pk) or ([etablissement.email] if etablissement.email else [])
+        if not adresses:
+            sans_direction += 1
+            continue
+        envoyer_apres_validation(sujet=sujet, gabarit=gabarit, contexte=contexte(etablissement), destinataires=adresses)
+        ecrits.append(etablissement)
+    return ecrits, sans_direction

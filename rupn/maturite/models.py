@@ -36,6 +36,16 @@ class Grille(models.Model):
     )
     version = models.PositiveIntegerField("version")
     cree_le = models.DateTimeField("enregistrée le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+        help_text="Vide pour la grille par défaut.",
+    )
+    commentaire = models.CharField("commentaire de version", max_length=200, blank=True)
 
     objects = GrilleQuerySet.as_manager()
 
@@ -126,3 +136,28 @@ class Positionnement(models.Model):
 
     def __str__(self):
         return f"{self.etablissement} — {self.annee} — {self.item.code} : {self.get_statut_display()}"
+
+
+class NiveauDomaine(models.Model):
+    """Le niveau atteint (0 à 3) par un établissement dans un domaine de la grille, une année : une ligne par
+    domaine dès qu'un item est renseigné cette année-là. Dénormalisé pour les tableaux de bord, recalculé par
+    `services.recalculer_niveaux` à chaque positionnement (règle en tête de services.py)."""
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="niveaux_maturite", verbose_name="établissement"
+    )
+    annee = models.ForeignKey(AnneeScolaire, on_delete=models.PROTECT, related_name="+", verbose_name="année")
+    domaine_code = models.SlugField("code du domaine", max_length=50)
+    niveau = models.PositiveSmallIntegerField("niveau atteint")
+
+    class Meta:
+        verbose_name = "niveau atteint dans un domaine"
+        verbose_name_plural = "niveaux atteints dans les domaines"
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "annee", "domaine_code"], name="niveau_domaine_unique"),
+            models.CheckConstraint(condition=models.Q(niveau__lte=3), name="niveau_domaine_0_a_3"),
+        ]
+        indexes = [models.Index(fields=["annee", "domaine_code", "niveau"], name="niveau_domaine_distribution")]
+
+    def __str__(self):
+        return f"{self.etablissement} — {self.annee} — {self.domaine_code} : niveau {self.niveau}"

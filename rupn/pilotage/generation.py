@@ -12,7 +12,8 @@ Marques des données générées :
 - établissements : nom commençant par `MARQUEUR` (« [Synthétique] ») ;
 - bassins : libellé commençant par `MARQUEUR` ;
 - personnes : adresse en `@synthetique.rupn.example` ; leurs rôles sont effacés avec elles ;
-- désignations (et leurs changements d'état), enveloppes : celles des établissements synthétiques ;
+- désignations (et leurs changements d'état), enveloppes, lettres de mission (et leurs approbations et
+  signatures) : celles des établissements synthétiques ;
   les collègues désignés en plus des RUPN ont une adresse `enseignant…@synthetique.rupn.example`.
 Les années scolaires sont des données de référence : créées au besoin, jamais effacées.
 """
@@ -43,6 +44,7 @@ from enquetes.services import STATUTS_PARTICIPANTS
 from missions.echeancier import mois_de_mission, montant_du
 from missions.models import Designation, Enveloppe, TauxIMP, Transition
 from rupn.comptes.models import Role, Utilisateur
+from rupn.pilotage.generation_lettres import effacer_lettres, generer_lettres
 from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
 from rupn.territoires.validators import lettre_cle_uai
 
@@ -1169,8 +1171,21 @@ ETAPES = [
     Etape("personnes", generer_personnes, effacer_personnes),
     Etape("désignations", generer_designations, effacer_designations),
     Etape("enveloppes", generer_enveloppes, effacer_enveloppes),
+    Etape("lettres", generer_lettres, effacer_lettres),
     Etape("enquêtes", generer_enquetes, effacer_enquetes),
+    Etape(
+        "grilles de maturité",
+        lambda contexte: _maturite().generer_maturite(contexte),
+        lambda: _maturite().effacer_maturite(),
+    ),
 ]
+
+
+def _maturite():
+    """Le module de l'étape des grilles de maturité, importé à l'appel : il s'appuie sur celui-ci."""
+    from rupn.pilotage import generation_maturite
+
+    return generation_maturite
 
 
 def effacer(progression=print):

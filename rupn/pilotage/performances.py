@@ -43,8 +43,9 @@ from lettres.zip import flux_zip_lettres
 from missions.models import Designation
 from rupn.comptes.models import Role, Utilisateur
 from rupn.env import env_str
+from rupn.maturite.models import NiveauDomaine
 from rupn.pilotage.demo.lettres import contenu_de_demonstration
-from rupn.pilotage.generation import DOMAINE, MARQUEUR, effacer_en_masse
+from rupn.pilotage.generation import DOMAINE, MARQUEUR, Contexte, effacer_en_masse, etablissements_synthetiques, generer
 from rupn.territoires.annuaire import AnnuaireInvalide, importer_annuaire, trier
 from rupn.territoires.models import Academie, AnneeScolaire, Bassin, Departement, Etablissement
 from rupn.territoires.resources import CHAMPS_ANNUAIRE
@@ -274,15 +275,16 @@ def client_connecte(utilisateur):
 
 
 def _noter_requete(requetes, execute, sql, params, many, context):
-    requetes.append(sql)
+    requetes.append((sql, params))
     return execute(sql, params, many, context)
 
 
-def mesurer_pages(utilisateur, pages):
+def mesurer_pages(utilisateur, pages, requetes_par_page=None):
     """Pour chaque page {nom: nom d'URL, ou adresse commençant par « / »}, rend {nom: (durée médiane en s,
     requêtes SQL)} : un premier appel (gabarits compilés, caches remplis) vérifie la réponse, un deuxième
     compte les requêtes (par `execute_wrapper` : CaptureQueriesContext ne voit plus rien une fois le journal
-    de DEBUG plein), REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée."""
+    de DEBUG plein), REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée.
+    `requetes_par_page`, si donné, reçoit {nom: [(sql, paramètres)]} : les requêtes de la page."""
     client = client_connecte(utilisateur)
     resultats = {}
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
@@ -296,6 +298,8 @@ def mesurer_pages(utilisateur, pages):
             requetes = []
             with connection.execute_wrapper(functools.partial(_noter_requete, requetes)):
                 client.get(url, secure=True)
+            if requetes_par_page is not None:
+                requetes_par_page[nom] = requetes
             durees = []
             for _ in range(REPETITIONS_PAGES):
                 debut = time.perf_counter()
@@ -487,3 +491,107 @@ def mesurer_enquetes(mesures, parametres):
     for nom, (mediane, requetes) in resultats.items():
         mesures.figure(f"{nom}_ms", mediane * 1000, "ms")
         mesures.figure(f"{nom}_requetes", requetes, "requêtes")
+
+
+# --- Scénario « pilotage » -------------------------------------------------------------------
+
+
+OBJECTIF_RATIO_PILOTAGE = 2
+ECHELLE_PILOTAGE = 1.0  # la génération faite quand les données manquent : l'échelle nationale
+
+
+def donnees_de_pilotage_presentes():
+    """Les données synthétiques que les tableaux de bord lisent : établissements, lettres, enquêtes, grilles."""
+    synthetiques = etablissements_synthetiques()
+    return (
+        synthetiques.exists()
+        and LettreMission.objects.filter(etablissement__in=synthetiques).exists()
+        and Participation.objects.filter(designation__etablissement__in=synthetiques).exists()
+        and NiveauDomaine.objects.filter(etablissement__in=synthetiques).exists()
+    )
+
+
+def duree_sql(requetes):
+    """Durée médiane (s) de l'exécution directe, par le curseur, des SELECT d'une page (les écritures de
+    session ne se rejouent pas), résultats lus jusqu'au bout."""
+    selects = [(sql, params) for sql, params in requetes if sql.lstrip().upper().startswith("SELECT")]
+    durees = []
+    with connection.cursor() as curseur:
+        for _ in range(REPETITIONS_PAGES):
+            debut = time.perf_counter()
+            for sql, params in selects:
+                curseur.execute(sql, params)
+                curseur.fetchall()
+            durees.append(time.perf_counter() - debut)
+    return statistics.median(durees)
+
+
+@scenario("pilotage")
+def mesurer_pilotage(mesures, parametres):
+    """Tableaux de bord à l'échelle nationale : pour chaque page (académie la plus grande, son plus grand
+    département, la liste de ses établissements sans lettre scellée, l'évolution, la comparaison nationale),
+    temps serveur médian, temps médian des mêmes requêtes SQL exécutées directement, et leur rapport
+    (objectif : 2 au plus). Génère les données synthétiques (échelle 1) si elles manquent."""
+    verifier_base(mesures)
+    if not donnees_de_pilotage_presentes():
+        mesures.info("donnees", "absentes : génération à l'échelle nationale (plusieurs minutes)")
+        debut = time.perf_counter()
+        generer(
+            Contexte(
+                graine=1,
+                echelle=ECHELLE_PILOTAGE,
+                annees=5,
+                progression=lambda texte: mesures.info("generation", texte),
+            )
+        )
+        mesures.figure("generation_s", time.perf_counter() - debut, "s")
+    academie = plus_grande_academie()
+    annee = AnneeScolaire.objects.courante()
+    dane = (
+        Utilisateur.objects.filter(email__endswith=f"@{DOMAINE}", roles__type=Role.Type.DANE, roles__academie=academie)
+        .order_by("email")
+        .first()
+    )
+    if dane is None or annee is None:
+        raise MesureImpossible(f"Scénario « pilotage » : aucun compte DANE synthétique ou aucune année, {SANS_DONNEES}")
+    departement = (
+        Departement.objects.filter(academie=academie)
+        .annotate(nombre=Count("etablissements"))
+        .order_by("-nombre", "code")
+        .first()
+    )
+    mesures.info("academie", f"{academie.code} {academie.nom}")
+    mesures.info("departement", f"{departement.code} {departement.nom}")
+    mesures.info("annee", annee.code)
+    mesures.figure("etablissements_academie", academie.etablissements.filter(ouvert=True).count(), "établissements")
+    mesures.figure("etablissements_national", Etablissement.objects.filter(ouvert=True).count(), "établissements")
+    tableau_de_bord = reverse("pilotage:tableau_de_bord")
+    pages_dane = {
+        "academie": tableau_de_bord,
+        "departement": f"{tableau_de_bord}?departement={departement.pk}",
+        "etablissements": f"{reverse('pilotage:etablissements')}?liste=sans_lettre_scellee",
+        "evolution": reverse("pilotage:evolution"),
+    }
+
+    def mesurer():
+        requetes = {}
+        resultats = mesurer_pages(dane, pages_dane, requetes)
+        national = Utilisateur.objects.create_user(email=f"national-mesure@{DOMAINE}")
+        Role.objects.create(utilisateur=national, type=Role.Type.NATIONAL)
+        resultats |= mesurer_pages(national, {"national": tableau_de_bord}, requetes)
+        return {nom: (*resultat, duree_sql(requetes[nom])) for nom, resultat in resultats.items()}
+
+    try:
+        _, resultats = mesure_annulee(mesurer)
+    except MesureImpossible as erreur:
+        raise MesureImpossible(f"Scénario « pilotage » : {erreur}") from None
+    for nom, (mediane, nombre, sql) in resultats.items():
+        mesures.figure(f"{nom}_ms", mediane * 1000, "ms")
+        mesures.figure(f"{nom}_sql_ms", sql * 1000, "ms")
+        mesures.figure(f"{nom}_requetes", nombre, "requêtes")
+        ratio = mediane / sql
+        mesures.figure(f"ratio_{nom}", ratio, "x")
+        if ratio > OBJECTIF_RATIO_PILOTAGE:
+            mesures.avertir(
+                f"page « {nom} » : {ratio:.2f} fois le temps de ses requêtes (objectif {OBJECTIF_RATIO_PILOTAGE})."
+            )

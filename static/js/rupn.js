@@ -49,3 +49,8 @@ var champEnErreur = document.querySelector(
   ".fr-input-group--error input, .fr-input-group--error textarea, .fr-select-group--error select, .fr-fieldset--error input"
 );
 if (champEnErreur) champEnErreur.focus();
+
+// Bouton « Imprimer » d'un tableau de bord (la feuille de style d'impression masque menus, filtres et exports).
+document.addEventListener("click", function (evenement) {
+  if (evenement.target.closest("[data-rupn-imprimer]")) window.print();
+});

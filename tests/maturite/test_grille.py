@@ -6,44 +6,12 @@ from django.http import Http404
 from django.urls import reverse
 
 from rupn.maturite.grille_par_defaut import DOMAINES
-from rupn.maturite.models import Grille, Item, Positionnement
+from rupn.maturite.models import Grille, Positionnement
 from rupn.maturite.services import distribution, niveau_atteint, positionner, synthese
-from rupn.territoires.models import AnneeScolaire, Departement, Etablissement
+from rupn.territoires.models import Departement, Etablissement
 from tests.conftest import client_de
-from tests.factories import EtablissementFactory, academie
-
-REALISE = Positionnement.Statut.REALISE
-EN_COURS = Positionnement.Statut.EN_COURS
-NON_REALISE = Positionnement.Statut.NON_REALISE
-
-
-@pytest.fixture
-def annee():
-    return AnneeScolaire.objects.courante()
-
-
-@pytest.fixture
-def annee_passee(annee):
-    return AnneeScolaire.objects.filter(debut__lt=annee.debut).order_by("-debut").first()
-
-
-def _items(etablissement, domaine, niveau=None):
-    items = Item.objects.filter(domaine__grille=Grille.objects.courante(etablissement.academie), domaine__code=domaine)
-    return list(items.filter(niveau=niveau) if niveau else items)
-
-
-def _en_role(personne):
-    """Le rôle actif que le middleware poserait dans une requête."""
-    personne.role_actif = personne.roles.get()
-    return personne
-
-
-def _remplir(etablissement, annee, par, domaine, statuts_par_niveau):
-    """Positionne tous les items des niveaux donnés ({niveau: statut})."""
-    _en_role(par)
-    for niveau, statut in statuts_par_niveau.items():
-        for item in _items(etablissement, domaine, niveau):
-            positionner(etablissement=etablissement, annee=annee, item=item, statut=statut, par=par)
+from tests.factories import academie
+from tests.maturite.aides import EN_COURS, NON_REALISE, REALISE, en_role, items_de, niveaux_a_la_main, remplir
 
 
 def _ligne(lignes, code):
@@ -96,8 +64,8 @@ def test_une_version_de_la_grille_ne_change_plus(college_a):
 
 
 def test_positionner_enregistre_puis_met_a_jour_un_item(college_a, chef_a, rupn_a, annee):
-    item = _items(college_a, "pilotage", 1)[0]
-    _en_role(chef_a), _en_role(rupn_a)
+    item = items_de(college_a, "pilotage", 1)[0]
+    en_role(chef_a), en_role(rupn_a)
     positionner(etablissement=college_a, annee=annee, item=item, statut=EN_COURS, par=chef_a)
     positionner(etablissement=college_a, annee=annee, item=item, statut=REALISE, par=rupn_a)
     positionnement = Positionnement.objects.get()
@@ -105,20 +73,20 @@ def test_positionner_enregistre_puis_met_a_jour_un_item(college_a, chef_a, rupn_
 
 
 def test_une_direction_d_un_autre_etablissement_ne_peut_pas_positionner(college_a, chef_b, dane_toulouse, annee):
-    item = _items(college_a, "pilotage", 1)[0]
+    item = items_de(college_a, "pilotage", 1)[0]
     for personne in (chef_b, dane_toulouse):
-        _en_role(personne)
+        en_role(personne)
         with pytest.raises(Http404):
             positionner(etablissement=college_a, annee=annee, item=item, statut=REALISE, par=personne)
     assert not Positionnement.objects.exists()
 
 
 def test_positionner_refuse_un_statut_inconnu_et_l_item_d_une_autre_academie(college_a, college_herault, chef_a, annee):
-    item = _items(college_a, "pilotage", 1)[0]
-    _en_role(chef_a)
+    item = items_de(college_a, "pilotage", 1)[0]
+    en_role(chef_a)
     with pytest.raises(ValidationError):
         positionner(etablissement=college_a, annee=annee, item=item, statut="fini", par=chef_a)
-    autre = _items(college_herault, "pilotage", 1)[0]
+    autre = items_de(college_herault, "pilotage", 1)[0]
     with pytest.raises(ValidationError):
         positionner(etablissement=college_a, annee=annee, item=autre, statut=REALISE, par=chef_a)
     assert not Positionnement.objects.exists()
@@ -144,15 +112,15 @@ def test_regle_du_niveau_atteint(realises, attendu):
 
 
 def test_synthese_niveau_compteurs_et_evolution(college_a, chef_a, annee, annee_passee):
-    _remplir(college_a, annee_passee, chef_a, "pilotage", {1: REALISE, 2: EN_COURS})
-    _remplir(college_a, annee, chef_a, "pilotage", {1: REALISE, 2: REALISE, 3: EN_COURS})
-    _remplir(college_a, annee, chef_a, "formation", {1: EN_COURS})
+    remplir(college_a, annee_passee, chef_a, "pilotage", {1: REALISE, 2: EN_COURS})
+    remplir(college_a, annee, chef_a, "pilotage", {1: REALISE, 2: REALISE, 3: EN_COURS})
+    remplir(college_a, annee, chef_a, "formation", {1: EN_COURS})
     lignes = synthese(college_a, annee)
     pilotage = _ligne(lignes, "pilotage")
-    nombre_1_2 = len(_items(college_a, "pilotage", 1)) + len(_items(college_a, "pilotage", 2))
+    nombre_1_2 = len(items_de(college_a, "pilotage", 1)) + len(items_de(college_a, "pilotage", 2))
     assert (pilotage["niveau"], pilotage["niveau_precedent"], pilotage["evolution"]) == (2, 1, 1)
     assert pilotage["realises"] == nombre_1_2
-    assert pilotage["en_cours"] == len(_items(college_a, "pilotage", 3))
+    assert pilotage["en_cours"] == len(items_de(college_a, "pilotage", 3))
     formation = _ligne(lignes, "formation")
     assert (formation["niveau"], formation["realises"], formation["niveau_precedent"], formation["evolution"]) == (
         0,
@@ -160,14 +128,14 @@ def test_synthese_niveau_compteurs_et_evolution(college_a, chef_a, annee, annee_
         None,
         None,
     )
-    assert formation["en_cours"] == len(_items(college_a, "formation", 1))
+    assert formation["en_cours"] == len(items_de(college_a, "formation", 1))
 
 
 def test_synthese_regresse_quand_un_item_n_est_plus_realise(college_a, chef_a, annee, annee_passee):
-    _remplir(college_a, annee_passee, chef_a, "ressources", {1: REALISE})
-    _remplir(college_a, annee, chef_a, "ressources", {1: REALISE})
-    item = _items(college_a, "ressources", 1)[0]
-    _en_role(chef_a)
+    remplir(college_a, annee_passee, chef_a, "ressources", {1: REALISE})
+    remplir(college_a, annee, chef_a, "ressources", {1: REALISE})
+    item = items_de(college_a, "ressources", 1)[0]
+    en_role(chef_a)
     positionner(etablissement=college_a, annee=annee, item=item, statut=NON_REALISE, par=chef_a)
     ressources = _ligne(synthese(college_a, annee), "ressources")
     assert (ressources["niveau"], ressources["niveau_precedent"], ressources["evolution"]) == (0, 1, -1)
@@ -177,7 +145,7 @@ def test_synthese_regresse_quand_un_item_n_est_plus_realise(college_a, chef_a, a
 
 
 def test_la_page_de_la_direction_montre_les_domaines_et_le_niveau(college_a, chef_a, annee):
-    _remplir(college_a, annee, chef_a, "pilotage", {1: REALISE})
+    remplir(college_a, annee, chef_a, "pilotage", {1: REALISE})
     reponse = client_de(chef_a).get(reverse("maturite:grille"))
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
@@ -187,8 +155,8 @@ def test_la_page_de_la_direction_montre_les_domaines_et_le_niveau(college_a, che
     assert _ligne(reponse.context["domaines"], "pilotage")["niveau"] == 1
 
 
-def test_enregistrer_un_domaine_positionne_ses_items(college_a, rupn_a, annee):
-    items = _items(college_a, "infrastructure")
+def test_enregistrer_un_domaine_positionne_sesitems_de(college_a, rupn_a, annee):
+    items = items_de(college_a, "infrastructure")
     donnees = {"domaine": "infrastructure", **{f"item-{item.code}": REALISE for item in items if item.niveau == 1}}
     donnees[f"item-{items[-1].code}"] = EN_COURS
     reponse = client_de(rupn_a).post(reverse("maturite:grille"), donnees, follow=True)
@@ -203,7 +171,7 @@ def test_enregistrer_un_domaine_positionne_ses_items(college_a, rupn_a, annee):
 
 
 def test_un_statut_inconnu_est_refuse_avec_un_message(college_a, chef_a):
-    items = _items(college_a, "pilotage", 1)
+    items = items_de(college_a, "pilotage", 1)
     donnees = {"domaine": "pilotage", f"item-{items[0].code}": REALISE, f"item-{items[1].code}": "termine"}
     reponse = client_de(chef_a).post(reverse("maturite:grille"), donnees, follow=True)
     assert "Statut inconnu" in reponse.content.decode()
@@ -215,7 +183,7 @@ def test_un_domaine_inconnu_repond_404(chef_a, college_a):
 
 
 def test_une_annee_passee_est_en_lecture_seule(college_a, chef_a, annee_passee):
-    item = _items(college_a, "pilotage", 1)[0]
+    item = items_de(college_a, "pilotage", 1)[0]
     url = f"{reverse('maturite:grille')}?annee={annee_passee.code}"
     reponse = client_de(chef_a).post(url, {"domaine": "pilotage", f"item-{item.code}": REALISE}, follow=True)
     assert "plus modifiable" in reponse.content.decode()
@@ -223,7 +191,7 @@ def test_une_annee_passee_est_en_lecture_seule(college_a, chef_a, annee_passee):
 
 
 def test_la_page_de_la_direction_fait_peu_de_requetes(college_a, chef_a, annee, django_assert_max_num_queries):
-    _remplir(college_a, annee, chef_a, "pilotage", {1: REALISE, 2: REALISE})
+    remplir(college_a, annee, chef_a, "pilotage", {1: REALISE, 2: REALISE})
     client = client_de(chef_a)
     client.get(reverse("maturite:grille"))
     with django_assert_max_num_queries(15):
@@ -237,41 +205,9 @@ def _comptage_independant(etablissements, annee):
     """Niveau de chaque domaine recalculé item par item, sans le service de distribution."""
     comptes = Counter()
     for etablissement in etablissements:
-        statuts = dict(
-            Positionnement.objects.filter(etablissement=etablissement, annee=annee).values_list("item_id", "statut")
-        )
-        if not statuts:
-            continue
-        for domaine in Grille.objects.courante(etablissement.academie).domaines.all():
-            niveau = 0
-            for candidat in (1, 2, 3):
-                if all(statuts.get(item.pk) == REALISE for item in domaine.items.filter(niveau__lte=candidat)):
-                    niveau = candidat
-                else:
-                    break
-            comptes[domaine.code, niveau] += 1
+        for domaine, niveau in niveaux_a_la_main(etablissement, annee).items():
+            comptes[domaine, niveau] += 1
     return comptes
-
-
-@pytest.fixture
-def academie_remplie(college_a, college_b, college_tarn, college_herault, chef_a, annee):
-    """Quatre établissements de Toulouse (dont un du Tarn) et un de Montpellier, à des niveaux divers."""
-    from rupn.comptes.models import Role
-    from tests.conftest import _personne
-
-    lycee = EtablissementFactory(nom="Lycée C", departement=Departement.objects.get(code="031"), type="lycee")
-    remplissages = [
-        (college_a, {"pilotage": {1: REALISE, 2: REALISE}, "formation": {1: REALISE}}),
-        (college_b, {"pilotage": {1: REALISE, 2: EN_COURS}}),
-        (college_tarn, {"pilotage": {1: REALISE, 2: REALISE, 3: REALISE}}),
-        (college_herault, {"pilotage": {1: REALISE, 2: REALISE, 3: REALISE}, "ressources": {1: REALISE}}),
-        (lycee, {"pratiques": {1: REALISE}}),
-    ]
-    for rang, (etablissement, domaines) in enumerate(remplissages):
-        direction = _personne(f"direction.{rang}@rupn.example", type=Role.Type.CHEF, etablissement=etablissement)
-        for domaine, statuts in domaines.items():
-            _remplir(etablissement, annee, direction, domaine, statuts)
-    return lycee
 
 
 def _distribution(reponse):

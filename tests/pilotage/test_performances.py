@@ -12,6 +12,7 @@ from django.db import connection
 
 from missions.models import Designation
 from rupn.comptes.models import Role
+from rupn.pilotage.generation import MARQUEUR
 from rupn.pilotage.performances import SCENARIOS, fichier_annuaire_par_defaut
 from rupn.territoires.models import AnneeScolaire, Bassin, Etablissement
 
@@ -128,3 +129,32 @@ def test_scenario_designations(donnees_synthetiques):
 def test_scenario_designations_sans_donnees():
     with pytest.raises(CommandError, match="lancez d'abord « manage.py generer_donnees »"):
         mesurer("designations")
+
+
+def _verifier_pilotage(lignes):
+    chiffres = figures([ligne for ligne in lignes if LIGNE_CHIFFRE.match(ligne)])
+    for page in ("academie", "departement", "etablissements", "evolution", "national"):
+        assert 0 < int(chiffres[f"{page}_requetes"]) <= 15
+        assert float(chiffres[f"{page}_sql_ms"]) > 0
+        ratio = float(chiffres[f"ratio_{page}"])
+        assert ratio == pytest.approx(float(chiffres[f"{page}_ms"]) / float(chiffres[f"{page}_sql_ms"]), rel=0.01)
+        assert f"pilotage: ratio_{page} = {chiffres[f'ratio_{page}']} x" in lignes
+    return chiffres
+
+
+def test_scenario_pilotage(donnees_synthetiques):
+    avant = etat_de_la_base()
+    lignes, _ = mesurer("pilotage")
+    chiffres = _verifier_pilotage(lignes)
+    assert chiffres["etablissements_national"] == str(Etablissement.objects.filter(ouvert=True).count())
+    assert "pilotage: generation_s" not in " ".join(lignes)
+    assert etat_de_la_base() == avant
+
+
+def test_scenario_pilotage_genere_les_donnees_qui_manquent(monkeypatch):
+    monkeypatch.setattr("rupn.pilotage.performances.ECHELLE_PILOTAGE", 0.01)
+    assert not Etablissement.objects.filter(nom__startswith=MARQUEUR).exists()
+    lignes, _ = mesurer("pilotage")
+    assert any(ligne.startswith("pilotage: generation_s = ") for ligne in lignes)
+    _verifier_pilotage(lignes)
+    assert Etablissement.objects.filter(nom__startswith=MARQUEUR).exists()

@@ -26,13 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--academie", metavar="CODE", help="Code de l'académie (par exemple 16) : elle seule")
 
     def handle(self, *args, academie=None, **options):
-        lettres = LettreMission.objects.filter(statut__in=STATUTS_PUBLICS).exclude(pdf="")
+        publiques = LettreMission.objects.filter(statut__in=STATUTS_PUBLICS)
         if academie:
             if not Academie.objects.filter(code=academie).exists():
                 raise CommandError(f"Aucune académie n'a le code « {academie} ».")
-            lettres = lettres.filter(etablissement__academie__code=academie)
+            publiques = publiques.filter(etablissement__academie__code=academie)
+        # Scellées sans PDF : les lettres synthétiques de `generer_donnees` (rien à relire, mais on le dit).
+        sans_pdf = publiques.filter(pdf="", scellee_le__isnull=False).count()
         lettres = (
-            lettres.select_related("etablissement", "annee")
+            publiques.exclude(pdf="")
+            .select_related("etablissement", "annee")
             .only("pk", "pdf", "empreinte_pdf", "code_verification", "etablissement__nom", "annee__code")
             .order_by("pk")
         )
@@ -56,6 +59,11 @@ class Command(BaseCommand):
             f"{total} lettre{_s(total)} scellée{_s(total)} contrôlée{_s(total)} : "
             f"{intactes} intacte{_s(intactes)}, {len(alterees)} altérée{_s(len(alterees))}."
         )
+        if sans_pdf:
+            self.stdout.write(
+                f"{sans_pdf} lettre{_s(sans_pdf)} scellée{_s(sans_pdf)} sans PDF stocké, non contrôlée{_s(sans_pdf)} "
+                "(les données synthétiques de « generer_donnees » n'ont pas de PDF)."
+            )
         if not self.sceau_disponible:
             self.stderr.write(
                 self.style.WARNING(

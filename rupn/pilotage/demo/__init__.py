@@ -1,6 +1,7 @@
 """Données de démonstration : les vrais établissements de l'académie de Toulouse, des
 personnes fictives, une par rôle, des désignations de RUPN (designations.py), leurs lettres
-de mission (lettres.py) et le journal d'activités des personas RUPN (journal.py).
+de mission (lettres.py), le journal d'activités des personas RUPN (journal.py) et des grilles de
+maturité numérique (maturite.py).
 Idempotent : relancer ne crée rien de plus.
 
 Les issues suivantes ajoutent leurs étapes à ETAPES (lettres, enquêtes…).
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from rupn.comptes.models import Role, Utilisateur
-from rupn.pilotage.demo import designations, journal, lettres
+from rupn.pilotage.demo import designations, journal, lettres, maturite
 from rupn.territoires.annuaire import importer_annuaire
 from rupn.territoires.imports import depot_en_ligne_de_commande
 from rupn.territoires.models import Academie, AnneeScolaire, Departement, Etablissement
@@ -131,6 +132,11 @@ def charger_journal(sortie):
     journal.charger(sortie)
 
 
+def charger_maturite(sortie):
+    academie = Academie.objects.get(code=CODE_ACADEMIE)
+    maturite.charger(sortie, academie=academie, etablissements=etablissements_demo())
+
+
 ETAPES = [
     charger_etablissements,
     charger_personnes,
@@ -138,6 +144,7 @@ ETAPES = [
     charger_designations,
     charger_lettres,
     charger_journal,
+    charger_maturite,
 ]
 
 
