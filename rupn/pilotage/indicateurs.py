@@ -39,7 +39,11 @@ def _designations(annee):
 
 
 def _participations(annee):
-    return Participation.objects.filter(designation__etablissement=OuterRef("pk"), enquete__annee=annee)
+    # La désignation d'une participation est de l'année de son enquête : filtrer aussi sur elle laisse la base
+    # ne parcourir que les désignations de l'année de chaque établissement.
+    return Participation.objects.filter(
+        designation__etablissement=OuterRef("pk"), designation__annee=annee, enquete__annee=annee
+    )
 
 
 def _avec_rupn(annee):
