@@ -58,4 +58,4 @@ class FormulaireFiltreDsfr(FormulaireDsfr):
         for champ in self.fields.values():
             champ.template_name = "layout/_champ_filtre.html"
             if type(champ.widget) is forms.Select:
-                champ.widget = ListeRapide(attrs=champ.widget.attrs, choices=champ.widget.choices)
+                champ.widget.__class__ = ListeRapide  # même état (choix, attributs, classe du DSFR), autre rendu
