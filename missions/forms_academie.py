@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from missions.models import Designation, TauxIMP
 from rupn.formats import euros
-from rupn.formulaires import FormulaireFiltreDsfr
+from rupn.formulaires import ChoixDansUneListe, FormulaireFiltreDsfr
 from rupn.territoires.models import AnneeScolaire, Bassin, Departement, Etablissement
 
 ALLEGEMENT = "allegement"
@@ -18,10 +18,10 @@ class DesignationFiltreForm(FormulaireFiltreDsfr):
 
     annee = forms.ChoiceField(label="Année scolaire")
     q = forms.CharField(label="Rechercher", required=False, help_text="Établissement, UAI ou personne")
-    departement = forms.ModelChoiceField(
+    departement = ChoixDansUneListe(
         label="Département", queryset=Departement.objects.none(), required=False, empty_label="Tous"
     )
-    bassin = forms.ModelChoiceField(
+    bassin = ChoixDansUneListe(
         label="Bassin de formation", queryset=Bassin.objects.none(), required=False, empty_label="Tous"
     )
     type = forms.ChoiceField(label="Type", choices=[("", "Tous"), *Etablissement.Type.choices], required=False)

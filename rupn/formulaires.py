@@ -1,6 +1,7 @@
 """Bases de formulaires rendus avec les gabarits du DSFR (django-dsfr)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from dsfr.forms import DsfrBaseForm
@@ -40,7 +41,7 @@ class ListeRapide(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 (option["value"], flatatt(option["attrs"]), option["label"])
                 for _, groupe, _ in widget["optgroups"]
@@ -59,3 +60,38 @@ class FormulaireFiltreDsfr(FormulaireDsfr):
             champ.template_name = "layout/_champ_filtre.html"
             if type(champ.widget) is forms.Select:
                 champ.widget.__class__ = ListeRapide  # même état (choix, attributs, classe du DSFR), autre rendu
+
+
+class ChoixDansUneListe(forms.ModelChoiceField):
+    """Un choix parmi quelques dizaines d'objets (académies, départements, bassins), lus une seule fois : un
+    ModelChoiceField relit la table pour valider le choix, puis de nouveau pour rendre la liste."""
+
+    def __init__(self, *args, **kwargs):
+        self._objets = None
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        self._objets = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    @property
+    def objets(self):
+        if self._objets is None:
+            self._objets = list(self.queryset)
+        return self._objets
+
+    def _get_choices(self):
+        vide = [("", self.empty_label)] if self.empty_label is not None else []
+        return vide + [(self.prepare_value(objet), self.label_from_instance(objet)) for objet in self.objets]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for objet in self.objets:
+            if str(self.prepare_value(objet)) == str(value):
+                return objet
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})

@@ -13,16 +13,17 @@ from missions.models import Designation
 from rupn.territoires.models import AnneeScolaire
 
 
-def annee_demandee(request):
-    """L'année scolaire du paramètre `annee` (« 2025-2026 »), l'année en cours par défaut ; 404 si inconnue."""
+def annee_demandee(request, annees=None):
+    """L'année scolaire du paramètre `annee` (« 2025-2026 »), l'année en cours par défaut ; 404 si inconnue.
+    `annees` : les années déjà lues (la page les propose), où chercher sans relire la table."""
     code = request.GET.get("annee") or request.POST.get("annee")
-    if code:
-        annee = AnneeScolaire.objects.filter(code=code).first()
-        if annee is None:
-            raise Http404(f"Année scolaire inconnue : « {code} ».")
-        return annee
-    annee = AnneeScolaire.objects.courante()
+    if annees is None:
+        annee = AnneeScolaire.objects.filter(code=code).first() if code else AnneeScolaire.objects.courante()
+    else:
+        annee = next((annee for annee in annees if (annee.code == code if code else annee.est_en_cours())), None)
     if annee is None:
+        if code:
+            raise Http404(f"Année scolaire inconnue : « {code} ».")
         raise Http404("Aucune année scolaire n'est en cours : la DANE doit la créer.")
     return annee
 

@@ -1,8 +1,7 @@
 """Filtres des pages du pilotage : territoire, type, secteur (et académie pour le niveau national)."""
 
-from django import forms
-
 from missions.forms_couverture import CouvertureFiltreForm
+from rupn.formulaires import ChoixDansUneListe
 from rupn.territoires.models import Academie
 
 
@@ -10,7 +9,7 @@ class PilotageFiltreForm(CouvertureFiltreForm):
     """Les filtres de la couverture ; le national choisit en plus une académie (les autres rôles n'en ont
     qu'une, ou une partie d'une)."""
 
-    academie = forms.ModelChoiceField(
+    academie = ChoixDansUneListe(
         label="Académie", queryset=Academie.objects.none(), to_field_name="code", required=False, empty_label="Toutes"
     )
 

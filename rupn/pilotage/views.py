@@ -69,7 +69,8 @@ class Perimetre:
 
     def __init__(self, request):
         self.role = request.user.role_actif
-        self.annee = annee_demandee(request)
+        self.annees = list(annees_proposees())
+        self.annee = annee_demandee(request, self.annees)
         visibles = Etablissement.objects.visible_to(request.user).ouverts()
         donnees = request.POST if request.method == "POST" else request.GET
         self.form = PilotageFiltreForm(donnees or None, etablissements=visibles, national=self.role.est_national)
@@ -281,7 +282,7 @@ def tableau_de_bord(request):
         {
             "perimetre": perimetre,
             "annee": perimetre.annee,
-            "annees": annees_proposees(),
+            "annees": perimetre.annees,
             "form": perimetre.form,
             "par": par,
             "ventilations": [(nom, VENTILATIONS[nom].titre) for nom in _ventilations_proposees(perimetre)],
@@ -317,7 +318,7 @@ SERIES = COLONNES_EVOLUTION[2:]
 
 
 def tableau_evolution(perimetre):
-    annees = list(annees_proposees().filter(debut__lte=perimetre.annee.debut)[:ANNEES_DE_LA_FICHE])[::-1]
+    annees = [annee for annee in perimetre.annees if annee.debut <= perimetre.annee.debut][:ANNEES_DE_LA_FICHE][::-1]
     return Tableau(
         titre="Évolution sur les années scolaires",
         colonnes=COLONNES_EVOLUTION,

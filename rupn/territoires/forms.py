@@ -2,16 +2,16 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from rupn.formulaires import FormulaireDsfr, FormulaireFiltreDsfr, FormulaireModeleDsfr
+from rupn.formulaires import ChoixDansUneListe, FormulaireDsfr, FormulaireFiltreDsfr, FormulaireModeleDsfr
 from rupn.territoires.models import Academie, Bassin, Departement, Etablissement
 
 
 class EtablissementFiltreForm(FormulaireFiltreDsfr):
     q = forms.CharField(label="Rechercher", required=False, help_text="Nom, UAI ou commune")
-    departement = forms.ModelChoiceField(
+    departement = ChoixDansUneListe(
         label="Département", queryset=Departement.objects.none(), required=False, empty_label="Tous"
     )
-    bassin = forms.ModelChoiceField(
+    bassin = ChoixDansUneListe(
         label="Bassin de formation", queryset=Bassin.objects.none(), required=False, empty_label="Tous"
     )
     type = forms.ChoiceField(

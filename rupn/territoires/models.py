@@ -176,6 +176,9 @@ class AnneeScolaire(models.Model):
     def __str__(self):
         return self.code
 
+    def est_en_cours(self, jour=None):
+        return self.debut <= (jour or timezone.localdate()) <= self.fin
+
     @classmethod
     def pour_rentree(cls, annee_rentree: int):
         """L'année scolaire qui commence en septembre de `annee_rentree` (créée au besoin)."""

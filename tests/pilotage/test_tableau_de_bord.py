@@ -247,6 +247,7 @@ def _etablissements_en_nombre(nombre, departement="031"):
     [
         ("pilotage:tableau_de_bord", {}),
         ("pilotage:tableau_de_bord", {"par": "bassin"}),
+        ("pilotage:tableau_de_bord", {"academie": "16", "type": "college"}),
         ("pilotage:evolution", {}),
         ("pilotage:etablissements", {"liste": "sans_lettre_scellee"}),
     ],
