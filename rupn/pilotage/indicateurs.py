@@ -215,12 +215,13 @@ def _par_groupe(lignes, cle):
     return {ligne.pop(cle): ligne for ligne in lignes}
 
 
-def chiffres_par_groupe(etablissements, annee, ventilation):
+def chiffres_par_groupe(etablissements, annee, ventilation, groupes_attendus=()):
     """Les chiffres de chaque groupe de `ventilation` parmi `etablissements` (QuerySet filtré par le périmètre
-    et les filtres de la page), dans l'ordre des libellés, et leur total. Six requêtes."""
+    et les filtres de la page), dans l'ordre des libellés, et leur total. Six requêtes. `groupes_attendus` :
+    (clé, libellé) des groupes à montrer même sans établissement (une académie pas encore importée)."""
     cle = ventilation.cle
     via = f"etablissement__{cle}"
-    groupes = {}
+    groupes = {valeur: Chiffres(cle=valeur, libelle=libelle) for valeur, libelle in groupes_attendus}
     for ligne in (
         etablissements.order_by()
         .values(*ventilation.champs)

@@ -126,7 +126,13 @@ def tableau_ventilation(request, perimetre):
     departement, bassin, type, secteur) et reçoit la clé du groupe."""
     par = _ventilation_demandee(request, perimetre)
     ventilation = VENTILATIONS[par]
-    lignes, total = indicateurs.chiffres_par_groupe(perimetre.etablissements, perimetre.annee, ventilation)
+    # Le national compare toutes les académies, même celles dont l'annuaire n'est pas encore importé.
+    attendus = (
+        [(academie.code, academie.nom) for academie in perimetre.form.fields["academie"].objets]
+        if par == "academie"
+        else ()
+    )
+    lignes, total = indicateurs.chiffres_par_groupe(perimetre.etablissements, perimetre.annee, ventilation, attendus)
 
     def lien(ligne, colonne):
         if ligne is not total and ligne.cle is None:  # « Sans bassin » : aucun filtre ne désigne ce groupe
