@@ -56,6 +56,7 @@ class GrilleModifierForm(FormulaireDsfr):
                     label=f"Libellé de l'item « {item.code} »",
                     max_length=LONGUEUR_LIBELLE,
                     initial=item.libelle,
+                    widget=forms.Textarea(attrs={"rows": 2}),
                     error_messages={"required": "Indiquez le libellé de l'item, ou cochez « Retirer l'item »."},
                 )
                 champs[f"retirer__{domaine.code}__{item.code}"] = forms.BooleanField(
@@ -76,7 +77,10 @@ class GrilleModifierForm(FormulaireDsfr):
                     required=False,
                 )
                 champs[f"{prefixe}__libelle"] = forms.CharField(
-                    label=f"Libellé du nouvel item {rang}", max_length=LONGUEUR_LIBELLE, required=False
+                    label=f"Libellé du nouvel item {rang}",
+                    max_length=LONGUEUR_LIBELLE,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
                 )
         self.base_fields = {**champs, **type(self).base_fields}
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from enquetes.construction import non_repondants, participations_relancer
@@ -82,11 +83,24 @@ class Perimetre:
         return {"annee": self.annee.code, **self.filtres, **autres}
 
     @property
+    def donnees(self):
+        return self.form.cleaned_data if self.form.is_valid() else {}
+
+    @property
+    def libelle_du_role(self):
+        return self.role.perimetre if not self.role.est_national else "Toutes les académies"
+
+    @property
     def libelle(self):
-        if self.role.est_national:
-            academie = self.form.cleaned_data.get("academie") if self.form.is_valid() else None
-            return str(academie) if academie else "Toutes les académies"
-        return self.role.perimetre
+        """Ce que les chiffres couvrent : le périmètre du rôle précisé par les filtres (« Académie de Toulouse —
+        Haute-Garonne (031) — Collège »)."""
+        donnees = self.donnees
+        parties = [str(donnees["academie"]) if donnees.get("academie") else self.libelle_du_role]
+        parties += [str(donnees[nom]) for nom in ("departement", "bassin") if donnees.get(nom)]
+        parties += [
+            dict(self.form.fields[nom].choices)[donnees[nom]] for nom in ("type", "secteur") if donnees.get(nom)
+        ]
+        return " — ".join(parties)
 
     @property
     def peut_relancer(self):
@@ -245,7 +259,8 @@ def _tuiles(perimetre, total):
         (
             "Taux de réponse à l'enquête",
             texte(total.taux_reponse, "pourcentage"),
-            f"{texte(total.comptes_rendus_envoyes, 'nombre')} comptes-rendus {sur(total.participations_dues)}",
+            f"{en_nombre(total.comptes_rendus_envoyes, 'compte-rendu envoyé', 'comptes-rendus envoyés')} "
+            f"{sur(total.participations_dues)}",
             liste("compte_rendu_attendu"),
         ),
         (
@@ -264,11 +279,10 @@ def _tuiles(perimetre, total):
 
 
 def _fil(perimetre):
-    """Le chemin de la descente (académies › académie › département › bassin) : [(libellé, adresse)]."""
-    fil, parametres = [], {"annee": perimetre.annee.code}
-    donnees = perimetre.form.cleaned_data if perimetre.form.is_valid() else {}
-    if perimetre.role.est_national:
-        fil.append(("Toutes les académies", _adresse("pilotage:tableau_de_bord", **parametres)))
+    """Le chemin de la descente (périmètre du rôle › académie › département › bassin) : [(libellé, adresse)]."""
+    parametres = {"annee": perimetre.annee.code}
+    donnees = perimetre.donnees
+    fil = [(perimetre.libelle_du_role, _adresse("pilotage:tableau_de_bord", **parametres))]
     for nom in ("academie", "departement", "bassin"):
         if donnees.get(nom):
             parametres[nom] = perimetre.filtres[nom]
@@ -282,6 +296,8 @@ def tableau_de_bord(request):
     par, tableaux = _tableaux_du_tableau_de_bord(request, perimetre)
     total = tableaux["ventilation"].total
     parametres_tri = urlencode(perimetre.parametres(par=par))
+    # L'export suit le tri affiché.
+    tri = {cle: request.GET[cle] for cle in ("tri", "ordre") if request.GET.get(cle)}
     return render(
         request,
         "pilotage/tableau_de_bord.html",
@@ -300,10 +316,10 @@ def tableau_de_bord(request):
             "graphique_maturite": tableaux["maturite"].graphique("niveau_moyen", maximum=3),
             "parametres_tri": parametres_tri,
             "exports": {
-                nom: {format: _adresse_export(perimetre, nom, format, par=par) for format in FORMATS_EXPORT}
+                nom: {format: _adresse_export(perimetre, nom, format, par=par, **tri) for format in FORMATS_EXPORT}
                 for nom in TABLEAUX_DU_TABLEAU_DE_BORD
             },
-            "url_evolution": _adresse("pilotage:evolution", **perimetre.filtres),
+            "url_evolution": _adresse("pilotage:evolution", **perimetre.parametres()),
         },
     )
 
@@ -408,7 +424,7 @@ class _LigneEtablissement:
         self.rupn_en_poste = etablissement.rupn_en_poste or 0
         self.lettre = self.LETTRES.get(etablissement.lettre_statut, "Aucune")
         relance = etablissement.derniere_relance
-        self.derniere_relance = f"{relance:%d/%m/%Y}" if relance else "jamais"
+        self.derniere_relance = f"{timezone.localtime(relance):%d/%m/%Y}" if relance else "jamais"
 
 
 def tableau_etablissements(perimetre, titre, etablissements):
@@ -570,7 +586,8 @@ def _etablissements_des_fiches(request):
 
 
 def _fiche(request, etablissement):
-    annees = list(annees_proposees()[:ANNEES_DE_LA_FICHE])
+    # Les dernières années jusqu'à celle en cours (une année à venir, déjà créée, n'a encore rien à montrer).
+    annees = list(annees_proposees().filter(debut__lte=timezone.localdate())[:ANNEES_DE_LA_FICHE])
     designations = (
         Designation.objects.filter(etablissement=etablissement, annee__in=annees)
         .select_related("agent", "taux", "annee")

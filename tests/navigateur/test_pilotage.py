@@ -160,8 +160,9 @@ def capturer_aux_deux_largeurs(page, nom, axe=True):
     page.set_viewport_size({"width": LARGEURS[0], "height": 900})
 
 
-def verifier_impression(page, nom, masques):
-    """La page imprimée (média « print ») : sans menu, filtres, exports ni boutons ; les tableaux restent."""
+def verifier_impression(page, nom, masques, imprimes=()):
+    """La page imprimée (média « print ») : sans menu, filtres, exports ni boutons ; les tableaux restent, et les
+    `imprimes` (textes) se lisent."""
     page.emulate_media(media="print")
     try:
         for selecteur in ("#navigation-principale", ".fr-footer", *masques):
@@ -170,6 +171,9 @@ def verifier_impression(page, nom, masques):
             for element in elements.all():
                 expect(element).to_be_hidden()
         expect(page.locator(".rupn-tableau").first).to_be_visible()
+        imprime = page.locator("main").inner_text()  # le texte rendu : sans ce que la feuille d'impression masque
+        for texte in imprimes:
+            assert texte in imprime, f"{nom} : « {texte} » ne s'imprime pas"
         capturer(page, f"pilotage-{nom}-impression")
     finally:
         page.emulate_media(media="screen")
@@ -195,7 +199,7 @@ def dane_lit_et_descend(page, annee):
     (ligne,) = [ligne for ligne in lignes if ligne[0].startswith(f"{HAUTE_GARONNE} — ")]
     assert nombre(ligne[colonne(entetes, "Établissements")]) == ouverts(HAUTE_GARONNE).count()
     cliquer(page, departements.get_by_role("link", name=ligne[0], exact=True))
-    assert "Haute-Garonne" in page.get_by_role("navigation", name="Niveau du tableau de bord").inner_text()
+    assert "Haute-Garonne" in page.locator("form.rupn-filtres select[name=departement] option:checked").inner_text()
     verifier_page(page, "DANE — tableau de bord de la Haute-Garonne")
     attendus = sans_lettre_scellee(annee, HAUTE_GARONNE)
     assert attendus, "la démonstration n'a aucun établissement de la Haute-Garonne en poste sans lettre scellée"
@@ -316,6 +320,17 @@ def dane_exporte_et_trie(page):
         assert valeurs == sorted(valeurs, reverse=decroissant), valeurs
         assert tries[-1] == lignes[-1]
         assert sorted(map(tuple, tries[:-1])) == sorted(map(tuple, lignes[:-1]))
+        # L'export suit le tri affiché.
+        exports = page.locator("#tableau-ventilation + .rupn-exports")
+        _, octets = telecharger(page, exports.get_by_role("link", name="Exporter ce tableau en CSV"))
+        texte = octets.decode("utf-8-sig")
+        comparer_export(
+            entetes,
+            tries,
+            texte.splitlines()[0].split(";"),
+            [list(ligne.values()) for ligne in lire_csv(texte)],
+            "CSV trié",
+        )
     verifier_page(page, "DANE — tableau de bord trié")
 
 
@@ -328,6 +343,8 @@ def dane_imprime(page, annee):
         page,
         "dane-tableau-de-bord",
         ("form.rupn-filtres", ".rupn-choix-annee", ".rupn-ventilation", ".rupn-exports", "[data-rupn-imprimer]"),
+        # Sur papier, les filtres ne s'impriment pas : le titre dit quels établissements les chiffres comptent.
+        imprimes=("Tableau de bord — Académie de Toulouse — Haute-Garonne (031)",),
     )
 
     cliquer(page, page.get_by_role("link", name="Évolution sur les années"))
