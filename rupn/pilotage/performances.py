@@ -279,12 +279,14 @@ def _noter_requete(requetes, execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def mesurer_pages(utilisateur, pages, requetes_par_page=None):
+def mesurer_pages(utilisateur, pages, avec_sql=False, repetitions=REPETITIONS_PAGES):
     """Pour chaque page {nom: nom d'URL, ou adresse commençant par « / »}, rend {nom: (durée médiane en s,
     requêtes SQL)} : un premier appel (gabarits compilés, caches remplis) vérifie la réponse, un deuxième
     compte les requêtes (par `execute_wrapper` : CaptureQueriesContext ne voit plus rien une fois le journal
-    de DEBUG plein), REPETITIONS_PAGES autres sont chronométrés. À n'appeler que dans une transaction annulée.
-    `requetes_par_page`, si donné, reçoit {nom: [(sql, paramètres)]} : les requêtes de la page."""
+    de DEBUG plein), `repetitions` autres sont chronométrés. À n'appeler que dans une transaction annulée.
+    `avec_sql` : après chaque appel chronométré, les SELECT de la page sont rejoués directement (`duree_des_selects`)
+    et la durée médiane de ce rejeu s'ajoute au résultat ; alterner les deux garde la même charge de la
+    machine pour l'un et l'autre."""
     client = client_connecte(utilisateur)
     resultats = {}
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
@@ -298,14 +300,16 @@ def mesurer_pages(utilisateur, pages, requetes_par_page=None):
             requetes = []
             with connection.execute_wrapper(functools.partial(_noter_requete, requetes)):
                 client.get(url, secure=True)
-            if requetes_par_page is not None:
-                requetes_par_page[nom] = requetes
-            durees = []
-            for _ in range(REPETITIONS_PAGES):
+            durees, durees_sql = [], []
+            for _ in range(repetitions):
                 debut = time.perf_counter()
                 client.get(url, secure=True)
                 durees.append(time.perf_counter() - debut)
+                if avec_sql:
+                    durees_sql.append(duree_des_selects(requetes))
             resultats[nom] = (statistics.median(durees), len(requetes))
+            if avec_sql:
+                resultats[nom] += (statistics.median(durees_sql),)
     return resultats
 
 
@@ -497,6 +501,7 @@ def mesurer_enquetes(mesures, parametres):
 
 
 OBJECTIF_RATIO_PILOTAGE = 2
+REPETITIONS_PILOTAGE = 15  # un rapport de deux durées : plus de mesures pour des médianes stables
 ECHELLE_PILOTAGE = 1.0  # la génération faite quand les données manquent : l'échelle nationale
 
 
@@ -511,19 +516,16 @@ def donnees_de_pilotage_presentes():
     )
 
 
-def duree_sql(requetes):
-    """Durée médiane (s) de l'exécution directe, par le curseur, des SELECT d'une page (les écritures de
-    session ne se rejouent pas), résultats lus jusqu'au bout."""
-    selects = [(sql, params) for sql, params in requetes if sql.lstrip().upper().startswith("SELECT")]
-    durees = []
+def duree_des_selects(requetes):
+    """Durée (s) de l'exécution directe, par le curseur, des SELECT d'une page (les écritures de session ne se
+    rejouent pas), résultats lus jusqu'au bout."""
+    debut = time.perf_counter()
     with connection.cursor() as curseur:
-        for _ in range(REPETITIONS_PAGES):
-            debut = time.perf_counter()
-            for sql, params in selects:
+        for sql, params in requetes:
+            if sql.lstrip().upper().startswith("SELECT"):
                 curseur.execute(sql, params)
                 curseur.fetchall()
-            durees.append(time.perf_counter() - debut)
-    return statistics.median(durees)
+    return time.perf_counter() - debut
 
 
 @scenario("pilotage")
@@ -574,12 +576,12 @@ def mesurer_pilotage(mesures, parametres):
     }
 
     def mesurer():
-        requetes = {}
-        resultats = mesurer_pages(dane, pages_dane, requetes)
+        resultats = mesurer_pages(dane, pages_dane, avec_sql=True, repetitions=REPETITIONS_PILOTAGE)
         national = Utilisateur.objects.create_user(email=f"national-mesure@{DOMAINE}")
         Role.objects.create(utilisateur=national, type=Role.Type.NATIONAL)
-        resultats |= mesurer_pages(national, {"national": tableau_de_bord}, requetes)
-        return {nom: (*resultat, duree_sql(requetes[nom])) for nom, resultat in resultats.items()}
+        return resultats | mesurer_pages(
+            national, {"national": tableau_de_bord}, avec_sql=True, repetitions=REPETITIONS_PILOTAGE
+        )
 
     try:
         _, resultats = mesure_annulee(mesurer)

@@ -404,26 +404,36 @@ def _etablissements_de_la_liste(perimetre, liste):
             lettre_statut=Subquery(lettre.values("statut")[:1]),
             derniere_relance=Subquery(relance.order_by("-le").values("le")[:1]),
         )
-        .select_related("departement", "bassin")
         .order_by("nom", "uai")
+        .values(*CHAMPS_DE_LA_LISTE)
     )
+
+
+# Les lignes de la liste sont lues en dictionnaires (.values()) : une page de 50 établissements, ou une liste
+# entière exportée, sans construire d'objets du modèle.
+CHAMPS_DE_LA_LISTE = (
+    "uuid", "nom", "uai", "commune", "type", "secteur", "departement__code", "bassin__libelle",
+    "rupn_en_poste", "lettre_statut", "derniere_relance",
+)  # fmt: skip
 
 
 class _LigneEtablissement:
     LETTRES = dict(LettreMission.Statut.choices)
+    TYPES = dict(Etablissement.Type.choices)
+    SECTEURS = dict(Etablissement.Secteur.choices)
 
-    def __init__(self, etablissement):
-        self.etablissement = etablissement
-        self.nom = etablissement.nom
-        self.uai = etablissement.uai
-        self.commune = etablissement.commune
-        self.type = etablissement.get_type_display()
-        self.secteur = etablissement.get_secteur_display()
-        self.departement = etablissement.departement.code
-        self.bassin = etablissement.libelle_bassin
-        self.rupn_en_poste = etablissement.rupn_en_poste or 0
-        self.lettre = self.LETTRES.get(etablissement.lettre_statut, "Aucune")
-        relance = etablissement.derniere_relance
+    def __init__(self, valeurs):
+        self.uuid = valeurs["uuid"]
+        self.nom = valeurs["nom"]
+        self.uai = valeurs["uai"]
+        self.commune = valeurs["commune"]
+        self.type = self.TYPES[valeurs["type"]]
+        self.secteur = self.SECTEURS[valeurs["secteur"]]
+        self.departement = valeurs["departement__code"]
+        self.bassin = valeurs["bassin__libelle"] or ""
+        self.rupn_en_poste = valeurs["rupn_en_poste"] or 0
+        self.lettre = self.LETTRES.get(valeurs["lettre_statut"], "Aucune")
+        relance = valeurs["derniere_relance"]
         self.derniere_relance = f"{timezone.localtime(relance):%d/%m/%Y}" if relance else "jamais"
 
 
@@ -443,9 +453,7 @@ def tableau_etablissements(perimetre, titre, etablissements):
             Colonne("derniere_relance", "Dernière relance", "texte", triable=False),
         ],
         lignes=[_LigneEtablissement(etablissement) for etablissement in etablissements],
-        lien=lambda ligne, colonne: (
-            reverse("pilotage:fiche", args=[ligne.etablissement.uuid]) if colonne.cle == "nom" else None
-        ),
+        lien=lambda ligne, colonne: reverse("pilotage:fiche", args=[ligne.uuid]) if colonne.cle == "nom" else None,
     )
 
 

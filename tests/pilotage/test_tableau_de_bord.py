@@ -313,3 +313,12 @@ def test_le_national_voit_les_lignes_que_les_autres_ne_voient_pas(donnees, natio
     textes = dict(_toutes_les_pages(client_de(national)))
     assert any("Collège de l'Hérault" in texte.replace("&#x27;", "'") for texte in textes.values())
     assert any("Tarn" in texte for texte in textes.values())
+
+
+def test_les_noms_sont_echappes(donnees, dane_toulouse):
+    """Les rangées sont écrites en Python (templatetags/pilotage.py) : un nom saisi ailleurs n'y devient jamais
+    du HTML."""
+    etablissement = EtablissementFactory(nom='Collège <b>"gras"</b>')
+    DesignationFactory(etablissement=etablissement, acceptee=True)
+    texte = client_de(dane_toulouse).get(_url("pilotage:etablissements", liste="sans_lettre_scellee")).text
+    assert "Collège &lt;b&gt;&quot;gras&quot;&lt;/b&gt;" in texte and "<b>" not in texte
