@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from dsfr.forms import DsfrBaseForm
 
@@ -82,11 +83,27 @@ class ChoixDansUneListe(forms.ModelChoiceField):
             self._objets = list(self.queryset)
         return self._objets
 
+    def _iterer_les_choix(self):
+        if self.empty_label is not None:
+            yield ("", self.empty_label)
+        for objet in self.objets:
+            yield (self.prepare_value(objet), self.label_from_instance(objet))
+
     def _get_choices(self):
-        vide = [("", self.empty_label)] if self.empty_label is not None else []
-        return vide + [(self.prepare_value(objet), self.label_from_instance(objet)) for objet in self.objets]
+        return _ChoixALaDemande(self)
 
     choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class _ChoixALaDemande(BaseChoiceIterator):
+    """Les choix d'un ChoixDansUneListe, lus seulement quand on les parcourt (une page qui valide les filtres sans
+    les afficher, un export, ne lit pas la table). BaseChoiceIterator : Django ne les parcourt pas d'avance."""
+
+    def __init__(self, champ):
+        self.champ = champ
+
+    def __iter__(self):
+        return self.champ._iterer_les_choix()
 
     def to_python(self, value):
         if value in self.empty_values:
