@@ -22,6 +22,8 @@ from rupn.territoires.models import Etablissement
 
 Statut = Designation.Statut
 STATUTS_EN_POSTE = Designation.STATUTS_EN_POSTE
+# Une désignation qui engage l'IMP (DesignationQuerySet.engagees), en condition d'agrégat.
+ENGAGEE = ~Q(statut__in=Designation.STATUTS_CLOS_SANS_SUITE)
 # Les états d'une lettre en cours de vie ; une lettre annulée ou remplacée ne compte plus.
 STATUTS_LETTRE = [
     LettreMission.Statut.BROUILLON,
@@ -159,6 +161,11 @@ CHIFFRES = (
 )
 
 
+def pourcentage(partie, tout):
+    """La part en pour cent, au dixième ; None quand il n'y a rien à rapporter."""
+    return round(100 * partie / tout, 1) if tout else None
+
+
 @dataclass
 class Chiffres:
     """Les chiffres d'un groupe d'établissements (ou de tous : la ligne « Total »)."""
@@ -177,10 +184,6 @@ class Chiffres:
         for cle, valeur in autre.valeurs.items():
             self.valeurs[cle] += valeur
 
-    @staticmethod
-    def _pourcentage(partie, tout):
-        return round(100 * partie / tout, 1) if tout else None
-
     @property
     def sans_rupn(self):
         return self.etablissements - self.avec_rupn
@@ -191,23 +194,23 @@ class Chiffres:
 
     @property
     def taux_couverture(self):
-        return self._pourcentage(self.avec_rupn, self.etablissements)
+        return pourcentage(self.avec_rupn, self.etablissements)
 
     @property
     def taux_reponse(self):
-        return self._pourcentage(self.comptes_rendus_envoyes, self.participations_dues)
+        return pourcentage(self.comptes_rendus_envoyes, self.participations_dues)
 
     @property
     def taux_lecture(self):
-        return self._pourcentage(self.comptes_rendus_lus, self.comptes_rendus_envoyes)
+        return pourcentage(self.comptes_rendus_lus, self.comptes_rendus_envoyes)
 
     @property
     def taux_grille(self):
-        return self._pourcentage(self.grille_remplie, self.etablissements)
+        return pourcentage(self.grille_remplie, self.etablissements)
 
     @property
     def part_enveloppes(self):
-        return self._pourcentage(self.imp_engagee, self.enveloppes)
+        return pourcentage(self.imp_engagee, self.enveloppes)
 
 
 def _par_groupe(lignes, cle):
@@ -241,7 +244,7 @@ def chiffres_par_groupe(etablissements, annee, ventilation, groupes_attendus=())
         .values(via)
         .annotate(
             rupn_en_poste=Count("pk", filter=Q(statut__in=STATUTS_EN_POSTE)),
-            imp_engagee=Sum("montant", filter=~Q(statut__in=Designation.STATUTS_CLOS_SANS_SUITE)),
+            imp_engagee=Sum("montant", filter=ENGAGEE),
         ),
         via,
     )
@@ -317,11 +320,11 @@ class Annee:
 
     @property
     def taux_couverture(self):
-        return Chiffres._pourcentage(self.avec_rupn, self.etablissements)
+        return pourcentage(self.avec_rupn, self.etablissements)
 
     @property
     def taux_reponse(self):
-        return Chiffres._pourcentage(self.comptes_rendus_envoyes, self.participations_dues)
+        return pourcentage(self.comptes_rendus_envoyes, self.participations_dues)
 
 
 def series(etablissements, annees):
@@ -337,7 +340,7 @@ def series(etablissements, annees):
         .annotate(
             avec_rupn=Count("etablissement", distinct=True, filter=Q(statut__in=Designation.STATUTS_ACCEPTES)),
             rupn_en_poste=Count("pk", filter=Q(statut__in=STATUTS_EN_POSTE)),
-            imp_engagee=Sum("montant", filter=~Q(statut__in=Designation.STATUTS_CLOS_SANS_SUITE)),
+            imp_engagee=Sum("montant", filter=ENGAGEE),
         )
     ):
         annee = par_annee[ligne.pop("annee_id")]

@@ -19,13 +19,13 @@ from enquetes.models import Enquete, Participation
 from lettres.models import LettreMission
 from missions import services as services_missions
 from missions.models import Designation, RelanceCouverture
-from missions.views.communs import annee_demandee, annees_proposees, en_nombre, uuids
+from missions.views.communs import annee_demandee, annees_proposees, en_nombre, url_avec, uuids
 from rupn.comptes.acces import role_requis
 from rupn.comptes.models import Role
 from rupn.exports import FORMATS_EXPORT, reponse_export
 from rupn.pilotage import indicateurs
 from rupn.pilotage.forms import PilotageFiltreForm
-from rupn.pilotage.indicateurs import LISTES, STATUTS_EN_POSTE, STATUTS_LETTRE, VENTILATIONS
+from rupn.pilotage.indicateurs import LISTES, STATUTS_EN_POSTE, STATUTS_LETTRE, VENTILATIONS, pourcentage
 from rupn.pilotage.models import RelanceDirection
 from rupn.pilotage.services import direction_relancer
 from rupn.pilotage.tableaux import Colonne, Tableau, texte
@@ -54,11 +54,6 @@ COLONNES_CHIFFRES = [
 ]
 
 TABLEAUX_DU_TABLEAU_DE_BORD = ("ventilation", "lettres", "maturite")
-
-
-def _adresse(nom, **parametres):
-    parametres = {cle: valeur for cle, valeur in parametres.items() if valeur not in (None, "")}
-    return reverse(nom) + (f"?{urlencode(parametres)}" if parametres else "")
 
 
 def _adresse_export(perimetre, nom, format, **parametres):
@@ -131,8 +126,8 @@ def _lien_de_groupe(perimetre, par, groupe):
     """La ligne d'un groupe ouvre le niveau du dessous : tableau de bord filtré sur le groupe, ou liste des
     établissements d'un bassin."""
     if par == "bassin":
-        return _adresse("pilotage:etablissements", **perimetre.parametres(liste="tous", **groupe))
-    return _adresse("pilotage:tableau_de_bord", **perimetre.parametres(**groupe))
+        return url_avec("pilotage:etablissements", **perimetre.parametres(liste="tous", **groupe))
+    return url_avec("pilotage:tableau_de_bord", **perimetre.parametres(**groupe))
 
 
 def tableau_ventilation(request, perimetre):
@@ -155,7 +150,7 @@ def tableau_ventilation(request, perimetre):
         if colonne.cle == "libelle":
             return None if ligne is total else _lien_de_groupe(perimetre, par, groupe)
         if colonne.liste and getattr(ligne, colonne.cle):
-            return _adresse("pilotage:etablissements", **perimetre.parametres(liste=colonne.liste, **groupe))
+            return url_avec("pilotage:etablissements", **perimetre.parametres(liste=colonne.liste, **groupe))
         return None
 
     tableau = Tableau(
@@ -195,7 +190,7 @@ class _Domaine:
         )
         for niveau, nombre in enumerate(niveaux):
             setattr(self, f"niveau_{niveau}", nombre)
-            setattr(self, f"part_{niveau}", round(100 * nombre / self.remplies, 1) if self.remplies else None)
+            setattr(self, f"part_{niveau}", pourcentage(nombre, self.remplies))
 
 
 def tableau_maturite(perimetre):
@@ -215,10 +210,13 @@ def tableau_maturite(perimetre):
 
 
 def _tableaux_du_tableau_de_bord(request, perimetre, noms=TABLEAUX_DU_TABLEAU_DE_BORD):
-    par, ventilation = tableau_ventilation(request, perimetre)
-    tableaux = {"ventilation": ventilation}
+    """Les tableaux `noms` de la page, et la ventilation choisie ; les lettres se lisent sur le total de la
+    ventilation, la maturité se calcule à part (son export ne calcule qu'elle)."""
+    par, tableaux = None, {}
+    if "ventilation" in noms or "lettres" in noms:
+        par, tableaux["ventilation"] = tableau_ventilation(request, perimetre)
     if "lettres" in noms:
-        tableaux["lettres"] = tableau_lettres(perimetre, ventilation.total)
+        tableaux["lettres"] = tableau_lettres(perimetre, tableaux["ventilation"].total)
     if "maturite" in noms:
         tableaux["maturite"] = tableau_maturite(perimetre)
     return par, tableaux
@@ -228,7 +226,7 @@ def _tuiles(perimetre, total):
     """Les indicateurs du périmètre en tête de page ; un chiffre qui compte des établissements ouvre leur liste."""
 
     def liste(nom):
-        return _adresse("pilotage:etablissements", **perimetre.parametres(liste=nom))
+        return url_avec("pilotage:etablissements", **perimetre.parametres(liste=nom))
 
     def sur(tout, format="nombre"):
         return f"sur {texte(tout, format)}"
@@ -282,11 +280,11 @@ def _fil(perimetre):
     """Le chemin de la descente (périmètre du rôle › académie › département › bassin) : [(libellé, adresse)]."""
     parametres = {"annee": perimetre.annee.code}
     donnees = perimetre.donnees
-    fil = [(perimetre.libelle_du_role, _adresse("pilotage:tableau_de_bord", **parametres))]
+    fil = [(perimetre.libelle_du_role, url_avec("pilotage:tableau_de_bord", **parametres))]
     for nom in ("academie", "departement", "bassin"):
         if donnees.get(nom):
             parametres[nom] = perimetre.filtres[nom]
-            fil.append((str(donnees[nom]), _adresse("pilotage:tableau_de_bord", **parametres)))
+            fil.append((str(donnees[nom]), url_avec("pilotage:tableau_de_bord", **parametres)))
     return fil
 
 
@@ -319,7 +317,7 @@ def tableau_de_bord(request):
                 nom: {format: _adresse_export(perimetre, nom, format, par=par, **tri) for format in FORMATS_EXPORT}
                 for nom in TABLEAUX_DU_TABLEAU_DE_BORD
             },
-            "url_evolution": _adresse("pilotage:evolution", **perimetre.parametres()),
+            "url_evolution": url_avec("pilotage:evolution", **perimetre.parametres()),
         },
     )
 
@@ -367,7 +365,7 @@ def evolution(request):
                 for colonne in SERIES
             ],
             "exports": {format: _adresse_export(perimetre, "evolution", format) for format in FORMATS_EXPORT},
-            "url_tableau_de_bord": _adresse("pilotage:tableau_de_bord", **perimetre.parametres()),
+            "url_tableau_de_bord": url_avec("pilotage:tableau_de_bord", **perimetre.parametres()),
         },
     )
 
@@ -479,13 +477,13 @@ def etablissements(request):
             "exports": {
                 format: _adresse_export(perimetre, "etablissements", format, liste=nom) for format in FORMATS_EXPORT
             },
-            "url_tableau_de_bord": _adresse("pilotage:tableau_de_bord", **perimetre.parametres()),
+            "url_tableau_de_bord": url_avec("pilotage:tableau_de_bord", **perimetre.parametres()),
         },
     )
 
 
 def _relancer(request, perimetre, liste, cibles):
-    """Envoie la relance qui convient à la liste ; rend le message de bilan (niveau, texte)."""
+    """Envoie la relance qui convient à la liste ; rend (nombre de relances envoyées, message de bilan)."""
     annee, url_absolue = perimetre.annee, request.build_absolute_uri
     if liste.relance == "rupn":
         participations = non_repondants(
@@ -506,15 +504,15 @@ def _relancer(request, perimetre, liste, cibles):
         relances, sans_direction = direction_relancer(
             etablissements=cibles, annee=annee, motif=liste.relance, par=request.user, url_absolue=url_absolue
         )
-    texte = [f"{en_nombre(relances, 'direction relancée', 'directions relancées')}."]
+    bilan = [f"{en_nombre(relances, 'direction relancée', 'directions relancées')}."]
     if deja := len(cibles) - relances - sans_direction:
-        texte.append(f"{en_nombre(deja, 'déjà relancée', 'déjà relancées')} récemment : pas de nouveau courriel.")
+        bilan.append(f"{en_nombre(deja, 'déjà relancée', 'déjà relancées')} récemment : pas de nouveau courriel.")
     if sans_direction:
-        texte.append(
+        bilan.append(
             f"{sans_direction} sans direction connue ni adresse électronique : invitez le chef d'établissement "
             "ou complétez l'annuaire."
         )
-    return relances, " ".join(texte)
+    return relances, " ".join(bilan)
 
 
 @require_POST
@@ -522,7 +520,7 @@ def _relancer(request, perimetre, liste, cibles):
 def relancer(request):
     perimetre = Perimetre(request)
     nom, liste = _liste_demandee(request)
-    retour = _adresse("pilotage:etablissements", **perimetre.parametres(liste=nom))
+    retour = url_avec("pilotage:etablissements", **perimetre.parametres(liste=nom))
     if liste.relance is None:
         messages.error(request, "Cette liste n'appelle pas de relance.")
         return redirect(retour)
@@ -538,11 +536,11 @@ def relancer(request):
         # Un établissement sorti de la liste entre-temps, ou hors du périmètre, est ignoré.
         cibles = cibles.filter(uuid__in=demandes)
     try:
-        nombre, texte = _relancer(request, perimetre, liste, list(cibles.order_by("nom", "uai")))
+        nombre, bilan = _relancer(request, perimetre, liste, list(cibles.order_by("nom", "uai")))
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
         return redirect(retour)
-    (messages.success if nombre else messages.warning)(request, texte)
+    (messages.success if nombre else messages.warning)(request, bilan)
     return redirect(retour)
 
 
